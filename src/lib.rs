@@ -1,0 +1,27 @@
+//! wifidiag: tells a technician *why* a Wi-Fi client keeps losing its server.
+//!
+//! The crate is split so that the pure core never sees the kernel:
+//!
+//! - [`model`] and [`freq`] are plain data types and the arithmetic over them
+//!   (channels, bands, units). Everything else speaks these types.
+//! - [`nl`] is the only module that talks to the kernel (nl80211 over generic
+//!   netlink). It returns [`model`] types and typed [`Error`]s, never netlink
+//!   structures, so the layers above can be tested with recorded data.
+//! - [`report`] turns model values into versioned JSON documents and human
+//!   tables, writing to any [`std::io::Write`].
+//! - [`cli`] is the clap definition (shared with the man page generator), and
+//!   [`exit`] the documented exit codes.
+//!
+//! The binary (`src/main.rs`) only glues these together.
+
+pub mod cli;
+pub mod error;
+pub mod exit;
+pub mod freq;
+pub mod model;
+pub mod nl;
+pub mod output;
+pub mod report;
+
+pub use error::{Error, Result};
+pub use exit::ExitCode;

@@ -1,0 +1,77 @@
+//! The `wifidiag` binary: parses the command line, runs one command, and
+//! turns every failure into one `wifidiag: ...` line and a documented exit
+//! code (see `wifidiag::exit`). It holds no logic of its own.
+
+use anyhow::Context;
+use clap::Parser;
+use std::io::{self, IsTerminal, Write};
+use wifidiag::cli::{Cli, Command};
+use wifidiag::nl::Nl80211;
+use wifidiag::output::{use_style, Envelope};
+use wifidiag::report::interfaces::{self, InterfacesReport};
+use wifidiag::{Error, ExitCode};
+
+fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are "errors" to clap that go to stdout.
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::Usage.into()
+            } else {
+                ExitCode::Success.into()
+            };
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code.into(),
+        Err(err) if is_broken_pipe(&err) => ExitCode::Success.into(),
+        Err(err) => {
+            eprintln!("wifidiag: {err:#}");
+            err.downcast_ref::<Error>()
+                .map_or(ExitCode::Failure, Error::exit_code)
+                .into()
+        }
+    }
+}
+
+/// A reader that closed the pipe (`wifidiag ... | head`) is not a failure.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let stdout = io::stdout();
+    let styled = use_style(
+        cli.global.color,
+        stdout.is_terminal(),
+        std::env::var("NO_COLOR").ok().as_deref(),
+    );
+    let mut out = stdout.lock();
+    match &cli.command {
+        Command::Interfaces(_) => {
+            let nl = Nl80211::open()?;
+            let list = nl.interfaces()?;
+            let report = InterfacesReport::new(Envelope::now(interfaces::SCHEMA), &list);
+            if cli.global.json {
+                report.write_json(&mut out)
+            } else {
+                report.write_table(&mut out, styled)
+            }
+            .context("writing the interface list")?;
+            out.flush().context("writing the interface list")?;
+            if list.is_empty() {
+                // The document above already says "none"; the exit code lets
+                // scripts tell that apart from a machine with interfaces.
+                eprintln!("wifidiag: {}", Error::NoInterface);
+                return Ok(ExitCode::NoInterface);
+            }
+            Ok(ExitCode::Success)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Plain data types of the pure core.
+//!
+//! The kernel edge ([`crate::nl`]) fills these in; reports, scoring and
+//! correlation read them. They carry units in their types (newtypes) so that
+//! a frequency cannot be mistaken for a channel number or a dBm value.
+
+use crate::freq::{self, Channel};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// A 48-bit IEEE MAC address (also a BSSID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MacAddr(pub [u8; 6]);
+
+impl fmt::Display for MacAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
+}
+
+impl Serialize for MacAddr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A frequency in MHz.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Mhz(pub u32);
+
+impl Mhz {
+    /// The channel centred on this frequency, if it is one.
+    pub fn channel(self) -> Option<Channel> {
+        freq::channel_of(self.0)
+    }
+}
+
+impl fmt::Display for Mhz {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} MHz", self.0)
+    }
+}
+
+/// An SSID: up to 32 arbitrary octets.
+///
+/// IEEE 802.11 does not promise UTF-8, and an SSID is chosen by whoever runs
+/// the access point, so it is untrusted input: it is kept as bytes and only
+/// shown through [`Ssid::escaped`], which cannot emit control characters
+/// (no terminal escape sequences, no line breaks in logs).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ssid(pub Vec<u8>);
+
+impl Ssid {
+    /// A hidden network advertises an empty SSID or one of only NUL octets.
+    pub fn is_hidden(&self) -> bool {
+        self.0.iter().all(|&b| b == 0)
+    }
+
+    /// The SSID as safe text: valid UTF-8 is kept except control characters
+    /// and backslashes; everything else is written as `\xNN`.
+    pub fn escaped(&self) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        for chunk in self.0.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    c if c.is_control() => {
+                        let mut buf = [0u8; 4];
+                        for byte in c.encode_utf8(&mut buf).bytes() {
+                            out.push_str(&format!("\\x{byte:02x}"));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Ssid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.escaped())
+    }
+}
+
+impl Serialize for Ssid {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.escaped())
+    }
+}
+
+/// The nl80211 interface type (`NL80211_IFTYPE_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IfType {
+    Station,
+    Ap,
+    ApVlan,
+    Adhoc,
+    Monitor,
+    MeshPoint,
+    P2pClient,
+    P2pGo,
+    P2pDevice,
+    Ocb,
+    Nan,
+    Wds,
+    Unspecified,
+    Other,
+}
+
+impl IfType {
+    /// The name used in tables and JSON (`station`, `ap`, ...).
+    pub fn label(self) -> &'static str {
+        match self {
+            IfType::Station => "station",
+            IfType::Ap => "ap",
+            IfType::ApVlan => "ap_vlan",
+            IfType::Adhoc => "adhoc",
+            IfType::Monitor => "monitor",
+            IfType::MeshPoint => "mesh_point",
+            IfType::P2pClient => "p2p_client",
+            IfType::P2pGo => "p2p_go",
+            IfType::P2pDevice => "p2p_device",
+            IfType::Ocb => "ocb",
+            IfType::Nan => "nan",
+            IfType::Wds => "wds",
+            IfType::Unspecified => "unspecified",
+            IfType::Other => "other",
+        }
+    }
+}
+
+/// One wireless interface as the kernel's nl80211 interface dump shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WirelessInterface {
+    /// Interface name (`wlan0`); `None` for a netdev-less wdev (P2P device).
+    pub name: Option<String>,
+    pub ifindex: Option<u32>,
+    /// The wiphy index (`phyN`).
+    pub phy: u32,
+    pub if_type: IfType,
+    pub mac: Option<MacAddr>,
+    /// The SSID of the current BSS (station) or the served one (AP); `None`
+    /// when not connected / not beaconing.
+    pub ssid: Option<Ssid>,
+    /// Operating (primary channel) frequency, when on a channel.
+    pub freq: Option<Mhz>,
+    /// Operating channel width in MHz, when on a channel.
+    pub width_mhz: Option<u32>,
+    /// Centre frequency of the whole operating channel.
+    pub center_freq: Option<Mhz>,
+    /// Transmit power in mBm (1/100 dBm), when reported.
+    pub txpower_mbm: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mac_formats_lowercase_colon_separated() {
+        let mac = MacAddr([0x02, 0x00, 0x00, 0x0a, 0xBC, 0xff]);
+        assert_eq!(mac.to_string(), "02:00:00:0a:bc:ff");
+        assert_eq!(
+            serde_json::to_string(&mac).unwrap(),
+            "\"02:00:00:0a:bc:ff\""
+        );
+    }
+
+    #[test]
+    fn ssid_escapes_control_invalid_and_backslash() {
+        let cases: [(&[u8], &str); 7] = [
+            (b"clinic", "clinic"),
+            ("Café Ærø".as_bytes(), "Café Ærø"),
+            (b"a\x1b[31mred", "a\\x1b[31mred"),
+            (b"two\nlines", "two\\x0alines"),
+            (b"bad\xff\xfeutf8", "bad\\xff\\xfeutf8"),
+            (b"back\\slash", "back\\\\slash"),
+            (b"\xc2\x85nel", "\\xc2\\x85nel"), // U+0085 NEXT LINE is a control
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(Ssid(raw.to_vec()).escaped(), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn escaping_is_unambiguous_for_literal_backslash_x() {
+        // The text `\xff` typed as an SSID must not look like the byte 0xff.
+        let typed = Ssid(b"\\xff".to_vec()).escaped();
+        let byte = Ssid(vec![0xff]).escaped();
+        assert_ne!(typed, byte);
+    }
+
+    #[test]
+    fn hidden_ssids() {
+        assert!(Ssid(vec![]).is_hidden());
+        assert!(Ssid(vec![0, 0, 0]).is_hidden());
+        assert!(!Ssid(b"x".to_vec()).is_hidden());
+    }
+}
