@@ -72,6 +72,82 @@ pub enum Command {
                       and 3 when the kernel has no wireless stack at all."
     )]
     Interfaces(InterfacesArgs),
+
+    /// Show how each wireless interface is connected right now
+    #[command(
+        long_about = "Show how each wireless interface (or the one named) is connected \
+                      right now: the access point (SSID, BSSID), channel and width, signal \
+                      and noise, negotiated bitrates, retries, failures and beacon loss, \
+                      the regulatory domain, the IP addresses, default gateway and DNS \
+                      resolvers, and health notes with the thresholds they were judged by.\n\n\
+                      Reads only; needs no privilege."
+    )]
+    Status(StatusArgs),
+
+    /// List the networks around: a fresh scan, decoded completely
+    #[command(
+        long_about = "List the networks (BSSes) around, from a fresh scan: BSSID, SSID, \
+                      channel, real operating width and centre frequency (from the HT/VHT/HE/EHT \
+                      operation elements), signal, security, PHY generation, advertised load \
+                      (BSS Load), country, and which BSSes are virtual networks of one physical \
+                      radio; then a per-channel summary.\n\n\
+                      Triggering a scan needs CAP_NET_ADMIN (root). Without it, or with \
+                      --cached, the kernel's cached results are shown instead and the output \
+                      says so; the kernel forgets entries it has not refreshed for 30 s, so \
+                      each entry's age is shown."
+    )]
+    Scan(ScanArgs),
+}
+
+/// `--band` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandArg {
+    #[value(name = "2.4")]
+    Ghz2_4,
+    #[value(name = "5")]
+    Ghz5,
+    #[value(name = "6")]
+    Ghz6,
+}
+
+impl From<BandArg> for crate::freq::Band {
+    fn from(b: BandArg) -> Self {
+        match b {
+            BandArg::Ghz2_4 => crate::freq::Band::Ghz2_4,
+            BandArg::Ghz5 => crate::freq::Band::Ghz5,
+            BandArg::Ghz6 => crate::freq::Band::Ghz6,
+        }
+    }
+}
+
+/// Arguments of `wifidiag scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The wireless interface (default: the connected station interface, else the first)
+    pub iface: Option<String>,
+
+    /// Show the kernel's cached results; never trigger a scan
+    #[arg(long)]
+    pub cached: bool,
+
+    /// Only this band
+    #[arg(long, value_enum)]
+    pub band: Option<BandArg>,
+
+    /// Only networks with this SSID (exact match)
+    #[arg(long)]
+    pub ssid: Option<String>,
+
+    /// How long to wait for the scan to complete
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// Arguments of `wifidiag status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The wireless interface (default: all)
+    pub iface: Option<String>,
 }
 
 /// Arguments of `wifidiag interfaces`.

@@ -33,6 +33,16 @@ pub enum Error {
         hint: &'static str,
     },
 
+    /// The interface disappeared between listing and asking (ENODEV).
+    #[error(
+        "{operation}: the wireless interface went away (unplugged, driver reloaded or renamed)"
+    )]
+    InterfaceGone { operation: &'static str },
+
+    /// The interface exists but is administratively down (ENETDOWN).
+    #[error("{operation}: the wireless interface is down; bring it up (ip link set IFACE up) or start the connection manager")]
+    InterfaceDown { operation: &'static str },
+
     /// A netlink socket could not be opened at all.
     #[error("cannot open a netlink socket: {0}")]
     Socket(#[source] std::io::Error),
@@ -50,7 +60,10 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::NoWirelessStack => ExitCode::NoWirelessStack,
-            Error::NoInterface | Error::InterfaceNotFound { .. } => ExitCode::NoInterface,
+            Error::NoInterface | Error::InterfaceNotFound { .. } | Error::InterfaceGone { .. } => {
+                ExitCode::NoInterface
+            }
+            Error::InterfaceDown { .. } => ExitCode::Failure,
             Error::PermissionDenied { .. } => ExitCode::PermissionDenied,
             Error::Socket(_) | Error::Netlink { .. } => ExitCode::Failure,
         }

@@ -7,6 +7,8 @@
 //! - [`nl`] is the only module that talks to the kernel (nl80211 over generic
 //!   netlink). It returns [`model`] types and typed [`Error`]s, never netlink
 //!   structures, so the layers above can be tested with recorded data.
+//! - [`ie`] decodes a BSS's raw information elements (beacon / probe
+//!   response) and derives its security, PHY generation and channel.
 //! - [`report`] turns model values into versioned JSON documents and human
 //!   tables, writing to any [`std::io::Write`].
 //! - [`cli`] is the clap definition (shared with the man page generator), and
@@ -18,10 +20,13 @@ pub mod cli;
 pub mod error;
 pub mod exit;
 pub mod freq;
+pub mod health;
+pub mod ie;
 pub mod model;
 pub mod nl;
 pub mod output;
 pub mod report;
+pub mod scan;
 
 pub use error::{Error, Result};
 pub use exit::ExitCode;

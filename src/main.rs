@@ -2,13 +2,12 @@
 //! turns every failure into one `wifidiag: ...` line and a documented exit
 //! code (see `wifidiag::exit`). It holds no logic of its own.
 
-use anyhow::Context;
+mod commands;
+
 use clap::Parser;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use wifidiag::cli::{Cli, Command};
-use wifidiag::nl::Nl80211;
-use wifidiag::output::{use_style, Envelope};
-use wifidiag::report::interfaces::{self, InterfacesReport};
+use wifidiag::output::use_style;
 use wifidiag::{Error, ExitCode};
 
 fn main() -> std::process::ExitCode {
@@ -47,31 +46,18 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let styled = use_style(
-        cli.global.color,
-        stdout.is_terminal(),
-        std::env::var("NO_COLOR").ok().as_deref(),
-    );
+    let opts = commands::Output {
+        json: cli.global.json,
+        styled: use_style(
+            cli.global.color,
+            stdout.is_terminal(),
+            std::env::var("NO_COLOR").ok().as_deref(),
+        ),
+    };
     let mut out = stdout.lock();
     match &cli.command {
-        Command::Interfaces(_) => {
-            let nl = Nl80211::open()?;
-            let list = nl.interfaces()?;
-            let report = InterfacesReport::new(Envelope::now(interfaces::SCHEMA), &list);
-            if cli.global.json {
-                report.write_json(&mut out)
-            } else {
-                report.write_table(&mut out, styled)
-            }
-            .context("writing the interface list")?;
-            out.flush().context("writing the interface list")?;
-            if list.is_empty() {
-                // The document above already says "none"; the exit code lets
-                // scripts tell that apart from a machine with interfaces.
-                eprintln!("wifidiag: {}", Error::NoInterface);
-                return Ok(ExitCode::NoInterface);
-            }
-            Ok(ExitCode::Success)
-        }
+        Command::Interfaces(_) => commands::interfaces(&mut out, &opts),
+        Command::Status(args) => commands::status(&mut out, &opts, args),
+        Command::Scan(args) => commands::scan(&mut out, &opts, args),
     }
 }

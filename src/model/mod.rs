@@ -8,6 +8,11 @@ use crate::freq::{self, Channel};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
+mod ip;
+mod radio;
+pub use ip::*;
+pub use radio::*;
+
 /// A 48-bit IEEE MAC address (also a BSSID).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MacAddr(pub [u8; 6]);
@@ -25,8 +30,31 @@ impl Serialize for MacAddr {
     }
 }
 
-/// A frequency in MHz.
+/// A signal or noise level in dBm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Dbm(pub i32);
+
+impl Dbm {
+    /// From the kernel's mBm (1/100 dBm), rounded to the nearest dBm.
+    pub fn from_mbm(mbm: i32) -> Dbm {
+        Dbm((f64::from(mbm) / 100.0).round() as i32)
+    }
+
+    /// The power in milliwatts (for summing or weighting signals).
+    pub fn milliwatts(self) -> f64 {
+        10f64.powf(f64::from(self.0) / 10.0)
+    }
+}
+
+impl fmt::Display for Dbm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} dBm", self.0)
+    }
+}
+
+/// A frequency in MHz.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(transparent)]
 pub struct Mhz(pub u32);
 
@@ -160,9 +188,72 @@ pub struct WirelessInterface {
     pub txpower_mbm: Option<u32>,
 }
 
+/// The interfaces a command should look at: the one named (an error naming
+/// the available ones when it does not exist), or all of them; an empty
+/// list is [`crate::Error::NoInterface`].
+pub fn select_interfaces(
+    all: Vec<WirelessInterface>,
+    name: Option<&str>,
+) -> crate::Result<Vec<WirelessInterface>> {
+    if all.is_empty() {
+        return Err(crate::Error::NoInterface);
+    }
+    let Some(name) = name else {
+        return Ok(all);
+    };
+    let available = all
+        .iter()
+        .filter_map(|i| i.name.as_deref())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let chosen: Vec<_> = all
+        .into_iter()
+        .filter(|i| i.name.as_deref() == Some(name))
+        .collect();
+    if chosen.is_empty() {
+        return Err(crate::Error::InterfaceNotFound {
+            name: name.to_string(),
+            available,
+        });
+    }
+    Ok(chosen)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn named(name: &str) -> WirelessInterface {
+        WirelessInterface {
+            name: Some(name.into()),
+            ifindex: Some(1),
+            phy: 0,
+            if_type: IfType::Station,
+            mac: None,
+            ssid: None,
+            freq: None,
+            width_mhz: None,
+            center_freq: None,
+            txpower_mbm: None,
+        }
+    }
+
+    #[test]
+    fn interface_selection() {
+        let all = vec![named("wlan0"), named("wlan1")];
+        assert_eq!(select_interfaces(all.clone(), None).unwrap().len(), 2);
+        let one = select_interfaces(all.clone(), Some("wlan1")).unwrap();
+        assert_eq!(one[0].name.as_deref(), Some("wlan1"));
+        let err = select_interfaces(all, Some("wlp3s0")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no wireless interface named \"wlp3s0\" (wireless interfaces here: wlan0, wlan1)"
+        );
+        assert!(matches!(
+            select_interfaces(vec![], None),
+            Err(crate::Error::NoInterface)
+        ));
+    }
 
     #[test]
     fn mac_formats_lowercase_colon_separated() {

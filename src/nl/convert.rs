@@ -4,8 +4,24 @@
 //! with attribute lists (and, from the lab, recorded replies) instead of a
 //! kernel.
 
-use crate::model::{IfType, MacAddr, Mhz, Ssid, WirelessInterface};
-use wl_nl80211::{Nl80211Attr, Nl80211ChannelWidth, Nl80211InterfaceType};
+use crate::model::{
+    BssStatus, Dbm, DfsRegion, IfType, MacAddr, Mhz, RateGeneration, RateInfo, RegDomain, ScanBss,
+    Ssid, StationInfo, SurveyEntry, WirelessInterface,
+};
+use wl_nl80211::packet_core::Nla;
+use wl_nl80211::{
+    Nl80211Attr, Nl80211BssInfo, Nl80211ChannelWidth, Nl80211EhtGi, Nl80211HeGi,
+    Nl80211InterfaceType, Nl80211RateInfo, Nl80211StationInfo, Nl80211SurveyInfo,
+};
+
+/// `NL80211_SURVEY_INFO_IN_USE`: a flag wl-nl80211 leaves undecoded.
+const SURVEY_INFO_IN_USE: u16 = 2;
+/// `NL80211_ATTR_REG_ALPHA2`, `NL80211_ATTR_DFS_REGION` and
+/// `NL80211_ATTR_WIPHY_SELF_MANAGED_REG`: regulatory attributes wl-nl80211
+/// leaves undecoded (nl80211.h).
+const ATTR_REG_ALPHA2: u16 = 33;
+const ATTR_DFS_REGION: u16 = 146;
+const ATTR_WIPHY_SELF_MANAGED_REG: u16 = 220;
 
 /// Builds a [`WirelessInterface`] from one `NL80211_CMD_NEW_INTERFACE` reply.
 ///
@@ -46,6 +62,235 @@ pub fn interface_from_attrs(attrs: &[Nl80211Attr]) -> Option<WirelessInterface> 
     }
     iface.phy = phy?;
     Some(iface)
+}
+
+/// Builds a [`StationInfo`] from one `NL80211_CMD_NEW_STATION` reply.
+pub fn station_from_attrs(attrs: &[Nl80211Attr]) -> Option<StationInfo> {
+    let mut station = StationInfo::default();
+    let mut found = false;
+    for attr in attrs {
+        match attr {
+            Nl80211Attr::Mac(mac) => station.bssid = Some(MacAddr(*mac)),
+            Nl80211Attr::StationInfo(infos) => {
+                found = true;
+                for info in infos {
+                    apply_station_info(&mut station, info);
+                }
+            }
+            _ => {}
+        }
+    }
+    found.then_some(station)
+}
+
+fn apply_station_info(s: &mut StationInfo, info: &Nl80211StationInfo) {
+    let dbm = |v: &i8| Some(Dbm(i32::from(*v)));
+    let chains = |v: &Vec<i8>| v.iter().map(|c| Dbm(i32::from(*c))).collect();
+    match info {
+        Nl80211StationInfo::Signal(v) => s.signal = dbm(v),
+        Nl80211StationInfo::SignalAvg(v) => s.signal_avg = dbm(v),
+        Nl80211StationInfo::BeaconSignalAvg(v) => s.beacon_signal_avg = dbm(v),
+        Nl80211StationInfo::ChainSignal(v) => s.chain_signal = chains(v),
+        Nl80211StationInfo::ChainSignalAvg(v) => s.chain_signal_avg = chains(v),
+        Nl80211StationInfo::TxBitrate(rate) => s.tx_bitrate = Some(rate_from_attrs(rate)),
+        Nl80211StationInfo::RxBitrate(rate) => s.rx_bitrate = Some(rate_from_attrs(rate)),
+        Nl80211StationInfo::ExpectedThroughput(v) => s.expected_throughput_kbps = Some(*v),
+        Nl80211StationInfo::TxPackets(v) => s.tx_packets = Some(*v),
+        Nl80211StationInfo::RxPackets(v) => s.rx_packets = Some(*v),
+        // The 64-bit counters win over the 32-bit ones when both are sent.
+        Nl80211StationInfo::TxBytes64(v) => s.tx_bytes = Some(*v),
+        Nl80211StationInfo::RxBytes64(v) => s.rx_bytes = Some(*v),
+        Nl80211StationInfo::TxBytes(v) if s.tx_bytes.is_none() => s.tx_bytes = Some(u64::from(*v)),
+        Nl80211StationInfo::RxBytes(v) if s.rx_bytes.is_none() => s.rx_bytes = Some(u64::from(*v)),
+        Nl80211StationInfo::TxRetries(v) => s.tx_retries = Some(*v),
+        Nl80211StationInfo::TxFailed(v) => s.tx_failed = Some(*v),
+        Nl80211StationInfo::BeaconLoss(v) => s.beacon_loss = Some(*v),
+        Nl80211StationInfo::BeaconRx(v) => s.beacon_rx = Some(*v),
+        Nl80211StationInfo::ConnectedTime(v) => s.connected_time_s = Some(*v),
+        Nl80211StationInfo::InactiveTime(v) => s.inactive_time_ms = Some(*v),
+        _ => {}
+    }
+}
+
+/// Decodes a nested `NL80211_STA_INFO_*_BITRATE`.
+pub fn rate_from_attrs(attrs: &[Nl80211RateInfo]) -> RateInfo {
+    let mut rate = RateInfo::default();
+    let mut bitrate16 = None;
+    let mut short_gi = false;
+    for attr in attrs {
+        match attr {
+            Nl80211RateInfo::Bitrate32(v) => rate.mbps = Some(f64::from(*v) / 10.0),
+            Nl80211RateInfo::Bitrate(v) => bitrate16 = Some(f64::from(*v) / 10.0),
+            Nl80211RateInfo::Mcs(m) => {
+                rate.generation = Some(RateGeneration::Ht);
+                rate.mcs = Some(*m);
+                // HT MCS 0-31 encode the stream count: 8 MCS per stream.
+                if *m < 32 {
+                    rate.nss = Some(m / 8 + 1);
+                }
+            }
+            Nl80211RateInfo::VhtMcs(m) => set_gen_mcs(&mut rate, RateGeneration::Vht, *m),
+            Nl80211RateInfo::HeMcs(m) => set_gen_mcs(&mut rate, RateGeneration::He, *m),
+            Nl80211RateInfo::EhtMcs(m) => set_gen_mcs(&mut rate, RateGeneration::Eht, *m),
+            Nl80211RateInfo::VhtNss(n) | Nl80211RateInfo::HeNss(n) | Nl80211RateInfo::EhtNss(n) => {
+                rate.nss = Some(*n)
+            }
+            Nl80211RateInfo::MhzWidth(w) => rate.width_mhz = Some(*w),
+            Nl80211RateInfo::MhzWidth80Plus80 => rate.width_mhz = Some(160),
+            Nl80211RateInfo::ShortGi => short_gi = true,
+            Nl80211RateInfo::HeGi(gi) => rate.guard_interval_ns = he_gi_ns(*gi),
+            Nl80211RateInfo::EhtGi(gi) => rate.guard_interval_ns = eht_gi_ns(*gi),
+            _ => {}
+        }
+    }
+    if rate.mbps.is_none() {
+        rate.mbps = bitrate16;
+    }
+    if rate.generation.is_none() && rate.mbps.is_some() {
+        rate.generation = Some(RateGeneration::Legacy);
+    }
+    if matches!(
+        rate.generation,
+        Some(RateGeneration::Ht | RateGeneration::Vht)
+    ) {
+        rate.guard_interval_ns = Some(if short_gi { 400 } else { 800 });
+    }
+    // The kernel omits the width attribute for 20 MHz.
+    if rate.width_mhz.is_none() && rate.generation.is_some_and(|g| g != RateGeneration::Legacy) {
+        rate.width_mhz = Some(20);
+    }
+    rate
+}
+
+fn set_gen_mcs(rate: &mut RateInfo, generation: RateGeneration, mcs: u8) {
+    rate.generation = Some(generation);
+    rate.mcs = Some(mcs);
+}
+
+fn he_gi_ns(gi: Nl80211HeGi) -> Option<u32> {
+    match gi {
+        Nl80211HeGi::Usec0_8 => Some(800),
+        Nl80211HeGi::Usec1_6 => Some(1600),
+        Nl80211HeGi::Usec3_2 => Some(3200),
+        Nl80211HeGi::Other(_) => None,
+    }
+}
+
+fn eht_gi_ns(gi: Nl80211EhtGi) -> Option<u32> {
+    match gi {
+        Nl80211EhtGi::Usec0_8 => Some(800),
+        Nl80211EhtGi::Usec1_6 => Some(1600),
+        Nl80211EhtGi::Usec3_2 => Some(3200),
+        Nl80211EhtGi::Other(_) => None,
+    }
+}
+
+/// Builds a [`SurveyEntry`] from one `NL80211_CMD_NEW_SURVEY_RESULTS` reply.
+pub fn survey_from_attrs(attrs: &[Nl80211Attr]) -> Option<SurveyEntry> {
+    let infos = attrs.iter().find_map(|attr| match attr {
+        Nl80211Attr::SurveyInfo(infos) => Some(infos),
+        _ => None,
+    })?;
+    let mut entry = SurveyEntry::default();
+    let mut freq = None;
+    for info in infos {
+        match info {
+            Nl80211SurveyInfo::Frequency(f) => freq = Some(Mhz(*f)),
+            Nl80211SurveyInfo::Noise(n) => entry.noise = Some(Dbm(i32::from(*n))),
+            Nl80211SurveyInfo::ActiveTime(v) => entry.active_ms = Some(*v),
+            Nl80211SurveyInfo::BusyTime(v) => entry.busy_ms = Some(*v),
+            Nl80211SurveyInfo::ExtensionBusyTime(v) => entry.ext_busy_ms = Some(*v),
+            Nl80211SurveyInfo::TimeRx(v) => entry.rx_ms = Some(*v),
+            Nl80211SurveyInfo::TimeTx(v) => entry.tx_ms = Some(*v),
+            Nl80211SurveyInfo::Other(nla) if nla.kind() == SURVEY_INFO_IN_USE => {
+                entry.in_use = true
+            }
+            _ => {}
+        }
+    }
+    entry.freq = freq?;
+    Some(entry)
+}
+
+/// Builds a [`ScanBss`] from one `NL80211_CMD_NEW_SCAN_RESULTS` dump reply.
+pub fn scan_bss_from_attrs(attrs: &[Nl80211Attr]) -> Option<ScanBss> {
+    let infos = attrs.iter().find_map(|attr| match attr {
+        Nl80211Attr::Bss(infos) => Some(infos),
+        _ => None,
+    })?;
+    let mut bss = ScanBss::default();
+    let mut probe_ies = None;
+    for info in infos {
+        match info {
+            Nl80211BssInfo::Bssid(mac) => bss.bssid = Some(MacAddr(*mac)),
+            Nl80211BssInfo::Frequency(f) => bss.freq = Some(Mhz(*f)),
+            Nl80211BssInfo::SignalMbm(mbm) => bss.signal = Some(Dbm::from_mbm(*mbm)),
+            Nl80211BssInfo::SeenMsAgo(ms) => bss.seen_ms_ago = Some(*ms),
+            Nl80211BssInfo::Status(status) => bss.status = bss_status(*status),
+            Nl80211BssInfo::Capability(cap) => bss.capability = Some(cap.bits()),
+            Nl80211BssInfo::BeaconInterval(tu) => bss.beacon_interval_tu = Some(*tu),
+            Nl80211BssInfo::RawInformationElements(ies) => bss.ies = ies.clone(),
+            Nl80211BssInfo::RawProbeResponseInformationElements(ies) => {
+                probe_ies = Some(ies.clone())
+            }
+            Nl80211BssInfo::RawBeaconInformationElements(ies) => bss.beacon_ies = Some(ies.clone()),
+            _ => {}
+        }
+    }
+    if bss.ies.is_empty() {
+        if let Some(ies) = probe_ies.or_else(|| bss.beacon_ies.clone()) {
+            bss.ies = ies;
+        }
+    }
+    bss.bssid?;
+    Some(bss)
+}
+
+fn bss_status(status: u32) -> Option<BssStatus> {
+    match status {
+        0 => Some(BssStatus::Authenticated),
+        1 => Some(BssStatus::Associated),
+        2 => Some(BssStatus::IbssJoined),
+        _ => None,
+    }
+}
+
+/// Builds a [`RegDomain`] from a `NL80211_CMD_GET_REG` reply.
+pub fn reg_domain_from_attrs(attrs: &[Nl80211Attr]) -> Option<RegDomain> {
+    let mut country = None;
+    let mut dfs_region = None;
+    let mut self_managed = false;
+    for attr in attrs {
+        let Nl80211Attr::Other(nla) = attr else {
+            continue;
+        };
+        let mut value = vec![0u8; nla.value_len()];
+        nla.emit_value(&mut value);
+        match nla.kind() {
+            ATTR_REG_ALPHA2 => {
+                // A NUL-terminated two-letter code ("00" = world).
+                let code: Vec<u8> = value.iter().copied().take_while(|&b| b != 0).collect();
+                if code.len() == 2 && code.iter().all(u8::is_ascii_alphanumeric) {
+                    country = Some(String::from_utf8_lossy(&code).into_owned());
+                }
+            }
+            ATTR_DFS_REGION => {
+                dfs_region = match value.first() {
+                    Some(1) => Some(DfsRegion::Fcc),
+                    Some(2) => Some(DfsRegion::Etsi),
+                    Some(3) => Some(DfsRegion::Jp),
+                    _ => None,
+                }
+            }
+            ATTR_WIPHY_SELF_MANAGED_REG => self_managed = true,
+            _ => {}
+        }
+    }
+    Some(RegDomain {
+        country: country?,
+        dfs_region,
+        self_managed,
+    })
 }
 
 fn if_type(t: Nl80211InterfaceType) -> IfType {

@@ -8,13 +8,38 @@
 //! "no nl80211 family", not "file not found").
 
 mod convert;
+mod route;
 
-pub use convert::interface_from_attrs;
+pub use route::ip_state;
+
+pub use convert::{
+    interface_from_attrs, rate_from_attrs, reg_domain_from_attrs, scan_bss_from_attrs,
+    station_from_attrs, survey_from_attrs,
+};
 
 use crate::error::{Error, Result};
-use crate::model::WirelessInterface;
-use futures::TryStreamExt;
-use wl_nl80211::{Nl80211Error, Nl80211Handle, Nl80211Message};
+use crate::model::{
+    BssStatus, IfType, RegDomain, ScanBss, StationInfo, SurveyEntry, WirelessInterface,
+};
+use futures::{StreamExt, TryStream, TryStreamExt};
+use std::time::Duration;
+use wl_nl80211::packet_core::{NetlinkMessage, NetlinkPayload, NLM_F_REQUEST};
+use wl_nl80211::packet_generic::GenlMessage;
+use wl_nl80211::{
+    Nl80211Attr, Nl80211Command, Nl80211Error, Nl80211Handle, Nl80211Message, Nl80211MulticastGroup,
+};
+
+/// How a scan request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOutcome {
+    /// The kernel announced new results for the interface.
+    Completed,
+    /// The scan was aborted (by the driver or another user of the radio);
+    /// the cache holds whatever was collected.
+    Aborted,
+    /// Neither arrived within the timeout.
+    TimedOut,
+}
 
 /// An open nl80211 session.
 ///
@@ -61,20 +86,193 @@ impl Nl80211 {
     /// Every wireless interface in this network namespace
     /// (`NL80211_CMD_GET_INTERFACE` dump, as `iw dev` shows).
     pub fn interfaces(&self) -> Result<Vec<WirelessInterface>> {
-        let operation = "interface dump";
         let handle = self.handle.clone();
-        let messages = self.runtime.block_on(async move {
-            let stream = handle.interface().get(Vec::new()).execute().await;
-            stream.try_collect::<Vec<_>>().await
-        });
-        let messages = messages.map_err(|err| classify_request_error(operation, err))?;
+        let messages = self.collect("interface dump", async move {
+            handle.interface().get(Vec::new()).execute().await
+        })?;
         let mut interfaces: Vec<WirelessInterface> = messages
             .iter()
             .filter_map(|msg| interface_from_attrs(&msg.payload.attributes))
             .collect();
         interfaces.sort_by(|a, b| (a.phy, a.ifindex, &a.name).cmp(&(b.phy, b.ifindex, &b.name)));
+        for iface in &mut interfaces {
+            self.fill_station_ssid(iface)?;
+        }
         Ok(interfaces)
     }
+
+    /// Kernels before 6.x report `NL80211_ATTR_SSID` in the interface dump
+    /// only for connections made with `NL80211_CMD_CONNECT`, not for the
+    /// authenticate/associate path wpa_supplicant uses with mac80211. The
+    /// SSID is then read, as `iw dev X link` does, from the scan entry the
+    /// kernel marks as associated.
+    fn fill_station_ssid(&self, iface: &mut WirelessInterface) -> Result<()> {
+        let station = matches!(iface.if_type, IfType::Station | IfType::P2pClient);
+        let (Some(ifindex), true, None) = (iface.ifindex, station, &iface.ssid) else {
+            return Ok(());
+        };
+        let bsses = match self.scan_dump(ifindex) {
+            Ok(bsses) => bsses,
+            // The interface may vanish or go down between the two dumps.
+            Err(Error::InterfaceGone { .. } | Error::InterfaceDown { .. }) => return Ok(()),
+            Err(err) => return Err(err),
+        };
+        iface.ssid = bsses
+            .iter()
+            .find(|bss| bss.status == Some(BssStatus::Associated))
+            .and_then(|bss| crate::ie::parse(&bss.ies).ssid);
+        Ok(())
+    }
+
+    /// The station entry of the access point a managed interface is
+    /// associated with (`iw dev X station dump`); `None` when not associated.
+    pub fn station(&self, ifindex: u32) -> Result<Option<StationInfo>> {
+        let handle = self.handle.clone();
+        let messages = self.collect("station dump", async move {
+            handle.station().dump(ifindex).execute().await
+        })?;
+        Ok(messages
+            .iter()
+            .find_map(|msg| station_from_attrs(&msg.payload.attributes)))
+    }
+
+    /// The channel survey of the interface's radio (`iw dev X survey dump`).
+    pub fn survey(&self, ifindex: u32) -> Result<Vec<SurveyEntry>> {
+        let handle = self.handle.clone();
+        let messages = self.collect("survey dump", async move {
+            let attrs = wl_nl80211::Nl80211Survey::new(ifindex).build();
+            handle.survey().dump(attrs).execute().await
+        })?;
+        Ok(messages
+            .iter()
+            .filter_map(|msg| survey_from_attrs(&msg.payload.attributes))
+            .collect())
+    }
+
+    /// The kernel's cached scan results for the interface
+    /// (`iw dev X scan dump`). Never triggers a scan.
+    pub fn scan_dump(&self, ifindex: u32) -> Result<Vec<ScanBss>> {
+        let handle = self.handle.clone();
+        let messages = self.collect("scan dump", async move {
+            handle.scan().dump(ifindex).execute().await
+        })?;
+        Ok(messages
+            .iter()
+            .filter_map(|msg| scan_bss_from_attrs(&msg.payload.attributes))
+            .collect())
+    }
+
+    /// Triggers a scan on the interface and waits until the kernel reports
+    /// new results (or an abort) for it, at most `timeout`.
+    ///
+    /// The scan multicast group is joined *before* the trigger is sent, on a
+    /// socket of its own, so the completion cannot be missed. A scan already
+    /// running on the radio (EBUSY) is waited for rather than failed: its
+    /// results are as fresh as ours would be. Lacking `CAP_NET_ADMIN` gives
+    /// [`Error::PermissionDenied`]; the caller decides to fall back to the
+    /// cache.
+    pub fn trigger_scan(&self, ifindex: u32, timeout: Duration) -> Result<ScanOutcome> {
+        const EBUSY: i32 = 16;
+        let handle = self.handle.clone();
+        self.runtime.block_on(async move {
+            let (connection, _events_handle, mut events) =
+                wl_nl80211::new_multicast_connection(&[Nl80211MulticastGroup::Scan])
+                    .map_err(Error::Socket)?;
+            tokio::spawn(connection);
+
+            let trigger = wl_nl80211::Nl80211Scan::new(ifindex).build();
+            let acks = handle.scan().trigger(trigger).execute().await;
+            match acks.try_collect::<Vec<_>>().await {
+                Ok(_) => {}
+                Err(Nl80211Error::NetlinkError(msg)) if msg.raw_code().abs() == EBUSY => {}
+                Err(err) => return Err(classify_request_error("scan trigger", err)),
+            }
+
+            let wait = async {
+                while let Some((msg, _)) = events.next().await {
+                    let (_, payload) = msg.into_parts();
+                    let NetlinkPayload::InnerMessage(raw) = payload else {
+                        continue;
+                    };
+                    let Ok(genl) = raw.parse_into_genlmsg::<Nl80211Message>() else {
+                        continue;
+                    };
+                    let ours = genl
+                        .payload
+                        .attributes
+                        .iter()
+                        .any(|a| matches!(a, Nl80211Attr::IfIndex(i) if *i == ifindex));
+                    if !ours {
+                        continue;
+                    }
+                    match genl.payload.cmd {
+                        Nl80211Command::NewScanResults => return ScanOutcome::Completed,
+                        Nl80211Command::ScanAborted => return ScanOutcome::Aborted,
+                        _ => {}
+                    }
+                }
+                ScanOutcome::TimedOut
+            };
+            Ok(tokio::time::timeout(timeout, wait)
+                .await
+                .unwrap_or(ScanOutcome::TimedOut))
+        })
+    }
+
+    /// The regulatory domain that applies to `phy` (`iw reg get`): the phy's
+    /// own domain when it is self-managed, otherwise the global one.
+    pub fn regulatory(&self, phy: u32) -> Result<Option<RegDomain>> {
+        let handle = self.handle.clone();
+        let message = Nl80211Message {
+            cmd: Nl80211Command::GetReg,
+            attributes: vec![Nl80211Attr::Wiphy(phy)],
+        };
+        let replies = self
+            .runtime
+            .block_on(raw_request(handle, message, NLM_F_REQUEST));
+        let replies = replies.map_err(|err| classify_request_error("regulatory query", err))?;
+        Ok(replies
+            .iter()
+            .find_map(|msg| reg_domain_from_attrs(&msg.attributes)))
+    }
+
+    /// Runs one request and collects its replies, classifying any failure.
+    fn collect<S>(
+        &self,
+        operation: &'static str,
+        request: impl std::future::Future<Output = S>,
+    ) -> Result<Vec<GenlMessage<Nl80211Message>>>
+    where
+        S: TryStream<Ok = GenlMessage<Nl80211Message>, Error = Nl80211Error>,
+    {
+        self.runtime
+            .block_on(async move { request.await.try_collect::<Vec<_>>().await })
+            .map_err(|err| classify_request_error(operation, err))
+    }
+}
+
+/// Sends a message wl-nl80211 has no request builder for (e.g. GET_REG)
+/// and collects the nl80211 replies.
+async fn raw_request(
+    mut handle: Nl80211Handle,
+    message: Nl80211Message,
+    flags: u16,
+) -> std::result::Result<Vec<Nl80211Message>, Nl80211Error> {
+    let mut request = NetlinkMessage::from(GenlMessage::from_payload(message));
+    request.header.flags = flags;
+    let mut stream = Box::pin(handle.request(request).await?);
+    let mut replies = Vec::new();
+    while let Some(reply) = stream.next().await {
+        let reply = reply.map_err(Nl80211Error::DecodeFailed)?;
+        match reply.payload {
+            NetlinkPayload::InnerMessage(genl) => replies.push(genl.payload),
+            NetlinkPayload::Error(err) if err.code.is_some() => {
+                return Err(Nl80211Error::NetlinkError(err))
+            }
+            _ => {}
+        }
+    }
+    Ok(replies)
 }
 
 /// errno values we classify; kept local rather than pulling in libc for four
@@ -82,6 +280,8 @@ impl Nl80211 {
 mod libc_errno {
     pub const EPERM: i32 = 1;
     pub const ENOENT: i32 = 2;
+    pub const ENODEV: i32 = 19;
+    pub const ENETDOWN: i32 = 100;
     pub const EACCES: i32 = 13;
     pub const EPROTONOSUPPORT: i32 = 93;
 }
@@ -116,6 +316,10 @@ fn classify_request_error(operation: &'static str, err: Nl80211Error) -> Error {
                     operation,
                     hint: "run as root or grant CAP_NET_ADMIN",
                 }
+            } else if errno == libc_errno::ENODEV {
+                Error::InterfaceGone { operation }
+            } else if errno == libc_errno::ENETDOWN {
+                Error::InterfaceDown { operation }
             } else {
                 Error::Netlink {
                     operation,

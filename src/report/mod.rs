@@ -6,4 +6,6 @@
 //! any [`std::io::Write`] so tests print into a `Vec<u8>`.
 
 pub mod interfaces;
+pub mod scan;
+pub mod status;
 pub mod table;

@@ -1,0 +1,212 @@
+//! One function per command: read through the kernel edge, build the
+//! report with the pure core, print it. Part of the binary, not the library.
+
+use anyhow::Context;
+use std::io::Write;
+use std::net::IpAddr;
+use wifidiag::cli::{ScanArgs, StatusArgs};
+use wifidiag::model::{parse_resolv_conf, select_interfaces, IfType, WirelessInterface};
+use wifidiag::nl::{self, Nl80211, ScanOutcome};
+use wifidiag::output::Envelope;
+use wifidiag::report::interfaces::{self, InterfacesReport};
+use wifidiag::report::scan::{self as scan_report, BssEntry, ChannelEntry, ScanReport};
+use wifidiag::report::status::{self, InterfaceStatus, StatusInputs, StatusReport};
+use wifidiag::{Error, ExitCode};
+
+mod progress {
+    use indicatif::{ProgressBar, ProgressStyle};
+    use std::io::IsTerminal;
+    use std::time::Duration;
+
+    /// A spinner on stderr while something slow runs, only when stderr is
+    /// a terminal (never in cron logs or pipes). Cleared when dropped.
+    pub struct Spinner(Option<ProgressBar>);
+
+    impl Drop for Spinner {
+        fn drop(&mut self) {
+            if let Some(bar) = self.0.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+
+    pub fn spinner(message: &str) -> Spinner {
+        if !std::io::stderr().is_terminal() {
+            return Spinner(None);
+        }
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+}
+
+/// Output settings shared by every command.
+pub struct Output {
+    pub json: bool,
+    pub styled: bool,
+}
+
+pub fn interfaces(out: &mut impl Write, opts: &Output) -> anyhow::Result<ExitCode> {
+    let nl = Nl80211::open()?;
+    let list = nl.interfaces()?;
+    let report = InterfacesReport::new(Envelope::now(interfaces::SCHEMA), &list);
+    if opts.json {
+        report.write_json(out)
+    } else {
+        report.write_table(out, opts.styled)
+    }
+    .context("writing the interface list")?;
+    out.flush().context("writing the interface list")?;
+    if list.is_empty() {
+        // The document above already says "none"; the exit code lets
+        // scripts tell that apart from a machine with interfaces.
+        eprintln!("wifidiag: {}", Error::NoInterface);
+        return Ok(ExitCode::NoInterface);
+    }
+    Ok(ExitCode::Success)
+}
+
+pub fn status(out: &mut impl Write, opts: &Output, args: &StatusArgs) -> anyhow::Result<ExitCode> {
+    let nl = Nl80211::open()?;
+    // A wdev without a netdev (P2P device) has no link, address or route:
+    // it is listed by `interfaces`, not described here.
+    let netdevs = nl
+        .interfaces()?
+        .into_iter()
+        .filter(|i| i.ifindex.is_some())
+        .collect();
+    let chosen = select_interfaces(netdevs, args.iface.as_deref())?;
+    let ip = nl::ip_state()?;
+    let resolvers = read_resolvers();
+    let mut statuses = Vec::new();
+    for iface in &chosen {
+        let ifindex = iface.ifindex;
+        let is_station = iface.if_type == IfType::Station;
+        let station = match ifindex.filter(|_| is_station) {
+            Some(index) => nl.station(index)?,
+            None => None,
+        };
+        // Survey and regulatory data are optional extras: a driver that
+        // does not support them must not fail the whole status.
+        let survey = ifindex
+            .map(|index| nl.survey(index).unwrap_or_default())
+            .unwrap_or_default();
+        let regulatory = nl.regulatory(iface.phy).ok().flatten();
+        statuses.push(InterfaceStatus::build(StatusInputs {
+            iface,
+            station: station.as_ref(),
+            survey: &survey,
+            regulatory: regulatory.as_ref(),
+            ip: &ip,
+        }));
+    }
+    let report = StatusReport {
+        envelope: Envelope::now(status::SCHEMA),
+        resolvers,
+        interfaces: statuses,
+    };
+    if opts.json {
+        report.write_json(out)
+    } else {
+        report.write_human(out, opts.styled)
+    }
+    .context("writing the status")?;
+    out.flush().context("writing the status")?;
+    Ok(ExitCode::Success)
+}
+
+pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let nl = Nl80211::open()?;
+    let iface = pick_scan_interface(nl.interfaces()?, args.iface.as_deref())?;
+    let name = iface.name.clone().unwrap_or_default();
+    let ifindex = iface.ifindex.context("the interface has no index")?;
+
+    let (fresh, notice) = if args.cached {
+        (false, Some(cached_notice("--cached was given")))
+    } else {
+        let spinner = progress::spinner(&format!("scanning on {name}"));
+        let outcome = nl.trigger_scan(ifindex, args.timeout);
+        drop(spinner);
+        match outcome {
+            Ok(ScanOutcome::Completed) => (true, None),
+            Ok(ScanOutcome::Aborted) => (
+                false,
+                Some(cached_notice(
+                    "the scan was aborted by the driver or another program",
+                )),
+            ),
+            Ok(ScanOutcome::TimedOut) => (
+                false,
+                Some(cached_notice(&format!(
+                    "the scan did not complete within {}",
+                    humantime::format_duration(args.timeout)
+                ))),
+            ),
+            Err(Error::PermissionDenied { .. }) => (
+                false,
+                Some(cached_notice(
+                    "not permitted to trigger a scan (needs CAP_NET_ADMIN: run as root)",
+                )),
+            ),
+            Err(err) => return Err(err.into()),
+        }
+    };
+    if let Some(notice) = &notice {
+        eprintln!("wifidiag: {notice}");
+    }
+
+    let mut views = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
+    views = wifidiag::scan::filter(views, args.band.map(Into::into), args.ssid.as_deref());
+    wifidiag::scan::sort_by_signal(&mut views);
+    let channels = wifidiag::scan::channel_summary(&views);
+    let report = ScanReport {
+        envelope: Envelope::now(scan_report::SCHEMA),
+        interface: name,
+        fresh,
+        notice,
+        bss: views.iter().map(BssEntry::from).collect(),
+        channels: channels.iter().map(ChannelEntry::from).collect(),
+    };
+    if opts.json {
+        report.write_json(out)
+    } else {
+        report.write_human(out, opts.styled)
+    }
+    .context("writing the scan results")?;
+    out.flush().context("writing the scan results")?;
+    Ok(ExitCode::Success)
+}
+
+fn cached_notice(why: &str) -> String {
+    format!(
+        "{why}; showing the kernel's cached scan results instead (entries not seen for {} s \
+         are dropped by the kernel; see each entry's age)",
+        scan_report::KERNEL_EXPIRY_MS / 1000
+    )
+}
+
+/// The named interface, else the connected station, else the first station.
+fn pick_scan_interface(
+    all: Vec<WirelessInterface>,
+    name: Option<&str>,
+) -> wifidiag::Result<WirelessInterface> {
+    let mut candidates = select_interfaces(all, name)?;
+    if name.is_some() {
+        return Ok(candidates.remove(0));
+    }
+    candidates.retain(|i| i.ifindex.is_some() && i.if_type == IfType::Station);
+    candidates.sort_by_key(|i| i.ssid.is_none());
+    candidates.into_iter().next().ok_or(Error::NoInterface)
+}
+
+/// The resolvers of /etc/resolv.conf; none when it is missing or unreadable
+/// (the report then shows an empty list rather than failing).
+fn read_resolvers() -> Vec<IpAddr> {
+    std::fs::read_to_string("/etc/resolv.conf")
+        .map(|text| parse_resolv_conf(&text))
+        .unwrap_or_default()
+}
