@@ -128,8 +128,15 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
     let (fresh, notice) = if args.cached {
         (false, Some(cached_notice("--cached was given")))
     } else {
+        let band = args.band.map(Into::into);
+        let freqs = wifidiag::scan::scan_frequencies(&nl.phy_channels(iface.phy)?, band);
         let spinner = progress::spinner(&format!("scanning on {name}"));
-        let outcome = nl.trigger_scan(ifindex, args.timeout);
+        let outcome = if freqs.is_empty() {
+            // No channel of the requested band on this radio: nothing to scan.
+            Ok(ScanOutcome::Completed)
+        } else {
+            nl.trigger_scan(ifindex, &freqs, args.timeout)
+        };
         drop(spinner);
         match outcome {
             Ok(ScanOutcome::Completed) => (true, None),

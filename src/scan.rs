@@ -8,7 +8,7 @@
 
 use crate::freq::Band;
 use crate::ie::{self, PhyGeneration, Security};
-use crate::model::{BssStatus, Dbm, MacAddr, Mhz, ScanBss, Ssid};
+use crate::model::{BssStatus, Dbm, MacAddr, Mhz, PhyChannel, ScanBss, Ssid};
 use std::collections::BTreeMap;
 
 /// One BSS, decoded.
@@ -190,6 +190,25 @@ pub fn channel_summary(views: &[BssView]) -> Vec<ChannelSummary> {
         .collect()
 }
 
+/// The frequencies to scan: every channel of the phy in the bands wifidiag
+/// understands (2.4, 5 and 6 GHz; `band` narrows it to one) that is not
+/// disabled. Skipping the rest (sub-GHz S1G, 60 GHz) shortens the scan, and
+/// with it the time the radio is off its channel.
+pub fn scan_frequencies(channels: &[PhyChannel], band: Option<Band>) -> Vec<u32> {
+    channels
+        .iter()
+        .filter(|c| !c.disabled)
+        .filter(|c| match c.freq.channel() {
+            Some(ch) => match band {
+                Some(b) => ch.band == b,
+                None => matches!(ch.band, Band::Ghz2_4 | Band::Ghz5 | Band::Ghz6),
+            },
+            None => false,
+        })
+        .map(|c| c.freq.0)
+        .collect()
+}
+
 /// Keeps the BSSes matching the user's `--band` / `--ssid` filters.
 pub fn filter(views: Vec<BssView>, band: Option<Band>, ssid: Option<&str>) -> Vec<BssView> {
     views
@@ -356,6 +375,26 @@ mod tests {
         let mut sorted = views;
         sort_by_signal(&mut sorted);
         assert_eq!(sorted[0].signal, Some(Dbm(-30)));
+    }
+
+    #[test]
+    fn scan_frequencies_skip_disabled_and_unknown_bands() {
+        let ch = |f: u32, disabled: bool| PhyChannel {
+            freq: Mhz(f),
+            disabled,
+            ..Default::default()
+        };
+        let phy = [
+            ch(904, false),  // S1G: not ours
+            ch(2412, false),
+            ch(2484, true), // disabled by regulatory
+            ch(5180, false),
+            ch(5955, false),
+            ch(58320, false), // 60 GHz
+        ];
+        assert_eq!(scan_frequencies(&phy, None), [2412, 5180, 5955]);
+        assert_eq!(scan_frequencies(&phy, Some(Band::Ghz5)), [5180]);
+        assert_eq!(scan_frequencies(&phy, Some(Band::Ghz6)), [5955]);
     }
 
     #[test]

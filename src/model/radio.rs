@@ -144,6 +144,28 @@ impl ScanBss {
     }
 }
 
+/// One channel a phy supports, with its regulatory flags
+/// (`NL80211_BAND_ATTR_FREQS` of a wiphy dump).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PhyChannel {
+    pub freq: Mhz,
+    /// Not usable at all here (regulatory or hardware).
+    pub disabled: bool,
+    /// No initiating radiation: may be scanned passively but an access
+    /// point may not start on it without first detecting another one.
+    pub no_ir: bool,
+    /// Radar detection (DFS) required before use.
+    pub radar: bool,
+    pub indoor_only: bool,
+    /// Maximum transmit power, mBm.
+    pub max_power_mbm: Option<u32>,
+    pub no_ht40_minus: bool,
+    pub no_ht40_plus: bool,
+    pub no_80mhz: bool,
+    pub no_160mhz: bool,
+    pub no_320mhz: bool,
+}
+
 /// The regulatory domain in force (`NL80211_CMD_GET_REG`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegDomain {

@@ -5,12 +5,13 @@
 //! kernel.
 
 use crate::model::{
-    BssStatus, Dbm, DfsRegion, IfType, MacAddr, Mhz, RateGeneration, RateInfo, RegDomain, ScanBss,
+    BssStatus, Dbm, DfsRegion, IfType, MacAddr, Mhz, PhyChannel, RateGeneration, RateInfo,
+    RegDomain, ScanBss,
     Ssid, StationInfo, SurveyEntry, WirelessInterface,
 };
 use wl_nl80211::packet_core::Nla;
 use wl_nl80211::{
-    Nl80211Attr, Nl80211BssInfo, Nl80211ChannelWidth, Nl80211EhtGi, Nl80211HeGi,
+    Nl80211Attr, Nl80211BandInfo, Nl80211BssInfo, Nl80211FrequencyInfo, Nl80211ChannelWidth, Nl80211EhtGi, Nl80211HeGi,
     Nl80211InterfaceType, Nl80211RateInfo, Nl80211StationInfo, Nl80211SurveyInfo,
 };
 
@@ -252,6 +253,48 @@ fn bss_status(status: u32) -> Option<BssStatus> {
         1 => Some(BssStatus::Associated),
         2 => Some(BssStatus::IbssJoined),
         _ => None,
+    }
+}
+
+/// Adds the channels of one (split) wiphy dump message to `out`.
+pub fn phy_channels_from_attrs(attrs: &[Nl80211Attr], out: &mut Vec<PhyChannel>) {
+    for attr in attrs {
+        let Nl80211Attr::WiphyBands(bands) = attr else {
+            continue;
+        };
+        for band in bands {
+            for info in &band.info {
+                let Nl80211BandInfo::Freqs(freqs) = info else {
+                    continue;
+                };
+                for freq in freqs {
+                    let mut ch = PhyChannel::default();
+                    let mut have_freq = false;
+                    for flag in &freq.info {
+                        match flag {
+                            Nl80211FrequencyInfo::Freq(f) => {
+                                ch.freq = Mhz(*f);
+                                have_freq = true;
+                            }
+                            Nl80211FrequencyInfo::Disabled => ch.disabled = true,
+                            Nl80211FrequencyInfo::NoIr => ch.no_ir = true,
+                            Nl80211FrequencyInfo::Radar => ch.radar = true,
+                            Nl80211FrequencyInfo::IndoorOnly => ch.indoor_only = true,
+                            Nl80211FrequencyInfo::MaxTxPower(p) => ch.max_power_mbm = Some(*p),
+                            Nl80211FrequencyInfo::NoHt40Minus => ch.no_ht40_minus = true,
+                            Nl80211FrequencyInfo::NoHt40Plus => ch.no_ht40_plus = true,
+                            Nl80211FrequencyInfo::No80Mhz => ch.no_80mhz = true,
+                            Nl80211FrequencyInfo::No160Mhz => ch.no_160mhz = true,
+                            Nl80211FrequencyInfo::No320Mhz => ch.no_320mhz = true,
+                            _ => {}
+                        }
+                    }
+                    if have_freq && !out.iter().any(|c| c.freq == ch.freq) {
+                        out.push(ch);
+                    }
+                }
+            }
+        }
     }
 }
 

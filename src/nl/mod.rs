@@ -13,13 +13,13 @@ mod route;
 pub use route::ip_state;
 
 pub use convert::{
-    interface_from_attrs, rate_from_attrs, reg_domain_from_attrs, scan_bss_from_attrs,
+    interface_from_attrs, phy_channels_from_attrs, rate_from_attrs, reg_domain_from_attrs, scan_bss_from_attrs,
     station_from_attrs, survey_from_attrs,
 };
 
 use crate::error::{Error, Result};
 use crate::model::{
-    BssStatus, IfType, RegDomain, ScanBss, StationInfo, SurveyEntry, WirelessInterface,
+    BssStatus, IfType, PhyChannel, RegDomain, ScanBss, StationInfo, SurveyEntry, WirelessInterface,
 };
 use futures::{StreamExt, TryStream, TryStreamExt};
 use std::time::Duration;
@@ -171,7 +171,16 @@ impl Nl80211 {
     /// results are as fresh as ours would be. Lacking `CAP_NET_ADMIN` gives
     /// [`Error::PermissionDenied`]; the caller decides to fall back to the
     /// cache.
-    pub fn trigger_scan(&self, ifindex: u32, timeout: Duration) -> Result<ScanOutcome> {
+    ///
+    /// `freqs` limits the scan to those frequencies (MHz); empty scans every
+    /// channel the radio supports. The kernel rejects a frequency the phy
+    /// does not have, so pass only ones from [`Nl80211::phy_channels`].
+    pub fn trigger_scan(
+        &self,
+        ifindex: u32,
+        freqs: &[u32],
+        timeout: Duration,
+    ) -> Result<ScanOutcome> {
         const EBUSY: i32 = 16;
         let handle = self.handle.clone();
         self.runtime.block_on(async move {
@@ -180,7 +189,11 @@ impl Nl80211 {
                     .map_err(Error::Socket)?;
             tokio::spawn(connection);
 
-            let trigger = wl_nl80211::Nl80211Scan::new(ifindex).build();
+            let mut trigger = wl_nl80211::Nl80211Scan::new(ifindex);
+            if !freqs.is_empty() {
+                trigger = trigger.scan_frequencies(freqs.to_vec());
+            }
+            let trigger = trigger.build();
             let acks = handle.scan().trigger(trigger).execute().await;
             match acks.try_collect::<Vec<_>>().await {
                 Ok(_) => {}
@@ -217,6 +230,24 @@ impl Nl80211 {
                 .await
                 .unwrap_or(ScanOutcome::TimedOut))
         })
+    }
+
+    /// The channels `phy` supports, with their current regulatory flags
+    /// (`iw phy phyN channels`), ordered by frequency.
+    pub fn phy_channels(&self, phy: u32) -> Result<Vec<PhyChannel>> {
+        let handle = self.handle.clone();
+        let messages = self.collect("wiphy dump", async move {
+            handle.wireless_physic().get().execute().await
+        })?;
+        let mut channels = Vec::new();
+        for msg in &messages {
+            let attrs = &msg.payload.attributes;
+            if attrs.iter().any(|a| matches!(a, Nl80211Attr::Wiphy(p) if *p == phy)) {
+                phy_channels_from_attrs(attrs, &mut channels);
+            }
+        }
+        channels.sort_by_key(|c| c.freq);
+        Ok(channels)
     }
 
     /// The regulatory domain that applies to `phy` (`iw reg get`): the phy's
