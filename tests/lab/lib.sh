@@ -1,0 +1,594 @@
+# shellcheck shell=bash
+# Helpers for lab scenarios: build a small clinic (LAN, gateway, server,
+# access points, neighbours, a client laptop) out of mac80211_hwsim radios
+# and network namespaces, and break parts of it on purpose.
+#
+# A scenario does `source "$LAB_LIB"` inside the lab guest (see README.md for
+# the reference). Conventions:
+#   - functions print their result (a BSSID, an interface name) on stdout and
+#     NOTHING else there, so `bssid=$(lab_ap ...)` works;
+#   - progress and errors go to stderr, which ends up in the scenario's log;
+#   - a failure prints "lab: ERROR: ..." naming what failed (and the tail of
+#     the daemon's log) and returns non-zero, so `set -e` stops the scenario.
+# State lives in /run/lab (a tmpfs in the guest, gone with the guest).
+
+# The lab's fixed Wi-Fi passphrase (WPA2-PSK unless an AP says otherwise).
+LAB_PASSPHRASE=${LAB_PASSPHRASE:-clinic-lab-passphrase}
+LAB_STATE=/run/lab
+LAB_CLIENT_IP=10.77.0.100
+LAB_GATEWAY_IP=10.77.0.1
+LAB_SERVER_IP=10.77.1.10
+
+mkdir -p "$LAB_STATE"
+
+# --- messages ------------------------------------------------------------------
+
+# lab_log MSG...: a progress line on stderr, stamped with the guest's uptime.
+lab_log() {
+    local up _
+    read -r up _ </proc/uptime
+    printf 'lab [%7ss]: %s\n' "$up" "$*" >&2
+}
+
+_lab_fail() {
+    printf 'lab: ERROR: %s\n' "$*" >&2
+    return 1
+}
+
+# Appends the tail of a daemon's log to the error output.
+_lab_tail() {
+    local log=$1
+    if [[ -f $log ]]; then
+        printf -- '--- last lines of %s ---\n' "$log" >&2
+        tail -n 25 "$log" >&2
+        printf -- '--- end of %s ---\n' "$log" >&2
+    fi
+}
+
+# Names the failing line of the scenario itself, so a log shows where a
+# plain `set -e` stop happened (BASH_COMMAND alone would often say only
+# "return 1" from inside a helper).
+_lab_err_trap() {
+    local rc=$1 file=$2 line=$3 text
+    text=$(sed -n "${line}{s/^[[:space:]]*//;p}" "$file" 2>/dev/null)
+    printf 'lab: ERROR: exit %s at %s:%s: %s\n' "$rc" "${file##*/}" "$line" "${text:-?}" >&2
+}
+trap '_lab_err_trap "$?" "${BASH_SOURCE[0]}" "$LINENO"' ERR
+
+# --- waiting ---------------------------------------------------------------------
+
+# lab_wait_for TIMEOUT CMD...: runs CMD (a command or a function) every 0.5 s
+# until it succeeds. Its output is hidden while polling; on timeout it runs
+# once more with its output on stderr and the function fails naming CMD.
+lab_wait_for() {
+    local timeout=$1
+    shift
+    local deadline=$((SECONDS + timeout))
+    until "$@" >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then
+            printf 'lab: last attempt of: %s\n' "$*" >&2
+            "$@" >&2 || true
+            _lab_fail "timed out after ${timeout}s waiting for: $*"
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+# --- radios ------------------------------------------------------------------------
+
+# Claims the lowest-numbered radio nobody uses yet; prints "phyN IFACE".
+# hwsim gives each radio one interface, found under the phy's device.
+_lab_claim_radio() {
+    local owner=$1 phy iface
+    touch "$LAB_STATE/radios"
+    for phy in $(cd /sys/class/ieee80211 && printf '%s\n' phy* | sort -V); do
+        grep -q "^$phy " "$LAB_STATE/radios" && continue
+        iface=$(cd "/sys/class/ieee80211/$phy/device/net" 2>/dev/null && printf '%s\n' * | head -n1)
+        [[ -n $iface ]] || continue
+        printf '%s %s %s\n' "$phy" "$iface" "$owner" >>"$LAB_STATE/radios"
+        printf '%s %s\n' "$phy" "$iface"
+        return 0
+    done
+    _lab_fail "no free radio for $owner (all ${LAB_RADIOS:-?} taken; run with --radios N)"
+}
+
+# lab_freq CHANNEL: prints the centre frequency in MHz of a 2.4/5 GHz channel.
+lab_freq() {
+    local ch=$1
+    if ((ch == 14)); then
+        echo 2484
+    elif ((ch < 14)); then
+        echo $((2407 + 5 * ch))
+    else
+        echo $((5000 + 5 * ch))
+    fi
+}
+
+# --- the LAN: br0, gateway, server subnet --------------------------------------------
+
+# lab_lan: creates the clinic LAN once (later calls do nothing):
+#   root netns: bridge br0 10.77.0.2/24 (APs bridge their radios into it)
+#   netns gw:   lan0 10.77.0.1/24 (veth into br0), srv0 10.77.1.1/24, ip_forward=1
+#   netns server: eth0 10.77.1.10/24, default route via 10.77.1.1
+lab_lan() {
+    [[ -e $LAB_STATE/lan ]] && return 0
+    lab_log "creating LAN br0 10.77.0.0/24, gateway netns gw, server netns server"
+    {
+        # forward_delay 0 / no STP: ports forward at once, no 30 s learning wait.
+        ip link add br0 type bridge forward_delay 0 stp_state 0 &&
+            ip addr add 10.77.0.2/24 dev br0 &&
+            ip link set br0 up &&
+            ip netns add gw &&
+            ip netns add server &&
+            ip -n gw link set lo up &&
+            ip -n server link set lo up &&
+            ip link add gw-lan type veth peer name lan0 netns gw &&
+            ip link set gw-lan master br0 &&
+            ip link set gw-lan up &&
+            ip -n gw addr add "$LAB_GATEWAY_IP/24" dev lan0 &&
+            ip -n gw link set lan0 up &&
+            ip link add srv0 netns gw type veth peer name eth0 netns server &&
+            ip -n gw addr add 10.77.1.1/24 dev srv0 &&
+            ip -n gw link set srv0 up &&
+            ip -n server addr add "$LAB_SERVER_IP/24" dev eth0 &&
+            ip -n server link set eth0 up &&
+            ip -n server route add default via 10.77.1.1 &&
+            ip netns exec gw sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
+    } >&2 || {
+        _lab_fail "lab_lan: building the LAN failed (see the ip error above)"
+        return 1
+    }
+    touch "$LAB_STATE/lan"
+}
+
+# --- access points -------------------------------------------------------------------
+
+# Writes a hostapd config from "key=value" defaults then overrides: an
+# override replaces a default with the same key (in place) or is appended;
+# "key=" (empty value) removes the key. "bss=" sections are appended as-is.
+_lab_write_conf() {
+    local file=$1
+    shift
+    local -a keys=()
+    local -A vals=()
+    local kv k
+    for kv in "$@"; do
+        [[ $kv == *=* ]] || {
+            _lab_fail "hostapd setting '$kv' is not key=value"
+            return 1
+        }
+        k=${kv%%=*}
+        [[ -v "vals[$k]" ]] || keys+=("$k")
+        vals[$k]=${kv#*=}
+    done
+    # An open network (wpa=0) must not carry WPA keys.
+    if [[ ${vals[wpa]:-} == 0 ]]; then
+        for k in wpa wpa_key_mgmt rsn_pairwise wpa_pairwise wpa_passphrase sae_password ieee80211w; do
+            vals[$k]=''
+        done
+    fi
+    : >"$file"
+    for k in "${keys[@]}"; do
+        [[ -n ${vals[$k]} ]] && printf '%s=%s\n' "$k" "${vals[$k]}" >>"$file"
+    done
+    return 0
+}
+
+_lab_hostapd_state() { # IFACE -> prints state=... value
+    hostapd_cli -p "$LAB_STATE/hostapd" -i "$1" status 2>/dev/null | sed -n 's/^state=//p'
+}
+_lab_hostapd_is() { [[ $(_lab_hostapd_state "$1") == "$2" ]]; }
+
+# Starts hostapd on CONF and waits for IFACE to be ENABLED (beaconing).
+_lab_start_hostapd() {
+    local label=$1 iface=$2 conf=$3 pidfile=$4 log=$5
+    # hostapd's few lines before it daemonizes go to stderr (the scenario log).
+    if ! hostapd -B -t -P "$pidfile" -f "$log" "$conf" >&2; then
+        _lab_fail "$label: hostapd failed to start on $iface (config $conf)"
+        _lab_tail "$log"
+        return 1
+    fi
+    if ! lab_wait_for 60 _lab_hostapd_is "$iface" ENABLED; then
+        _lab_fail "$label: hostapd on $iface never reached state=ENABLED (now: $(_lab_hostapd_state "$iface"))"
+        _lab_tail "$log"
+        return 1
+    fi
+}
+
+# lab_ap NAME CHANNEL SSID [key=value...]: an access point of the clinic
+# bridged into br0. Prints its BSSID.
+lab_ap() {
+    local name=${1:?lab_ap NAME CHANNEL SSID [key=value...]} ch=${2:?channel} ssid=${3:?ssid}
+    shift 3
+    local dir="$LAB_STATE/ap/$name"
+    [[ ! -e $dir ]] || {
+        _lab_fail "lab_ap: AP '$name' already exists"
+        return 1
+    }
+    lab_lan || return 1
+    local phy iface
+    read -r phy iface < <(_lab_claim_radio "ap:$name") && [[ -n ${iface:-} ]] || return 1
+    mkdir -p "$dir" "$LAB_STATE/hostapd"
+    local mode=g
+    local -a extra=()
+    if ((ch > 14)); then
+        # 5 GHz channels are no-IR in the world domain: a country is needed.
+        mode=a
+        extra=(country_code=US ieee80211d=1)
+    fi
+    _lab_write_conf "$dir/hostapd.conf" \
+        "interface=$iface" driver=nl80211 "ctrl_interface=$LAB_STATE/hostapd" \
+        bridge=br0 "ssid=$ssid" "hw_mode=$mode" "channel=$ch" \
+        wmm_enabled=1 ieee80211n=1 "${extra[@]}" \
+        wpa=2 wpa_key_mgmt=WPA-PSK rsn_pairwise=CCMP "wpa_passphrase=$LAB_PASSPHRASE" \
+        "$@" || return 1
+    echo "$iface" >"$dir/iface"
+    echo "$phy" >"$dir/phy"
+    [[ -e $LAB_STATE/first-ssid ]] || printf '%s\n' "$ssid" >"$LAB_STATE/first-ssid"
+    lab_log "AP $name: $iface ($phy) channel $ch ssid '$ssid'${*:+ ($*)}"
+    _lab_start_hostapd "lab_ap $name" "$iface" "$dir/hostapd.conf" "$dir/pid" "/tmp/hostapd-$name.log" ||
+        return 1
+    lab_ap_bssid "$name"
+}
+
+_lab_ap_iface() {
+    local f="$LAB_STATE/ap/$1/iface"
+    [[ -f $f ]] || {
+        _lab_fail "no AP named '$1'"
+        return 1
+    }
+    cat "$f"
+}
+
+# lab_ap_iface NAME: prints the AP's interface (e.g. wlan0).
+lab_ap_iface() { _lab_ap_iface "${1:?lab_ap_iface NAME}"; }
+
+# lab_ap_bssid NAME: prints the AP's BSSID.
+lab_ap_bssid() {
+    local iface
+    iface=$(_lab_ap_iface "${1:?lab_ap_bssid NAME}") || return 1
+    hostapd_cli -p "$LAB_STATE/hostapd" -i "$iface" status | sed -n 's/^bssid\[0\]=//p'
+}
+
+# lab_ap_down NAME: stops the AP's beacons (hostapd_cli disable; stations are
+# deauthenticated). Waits until hostapd reports DISABLED.
+lab_ap_down() {
+    local name=${1:?lab_ap_down NAME} iface
+    iface=$(_lab_ap_iface "$name") || return 1
+    lab_log "AP $name ($iface) down"
+    if ! hostapd_cli -p "$LAB_STATE/hostapd" -i "$iface" disable >/dev/null ||
+        ! lab_wait_for 10 _lab_hostapd_is "$iface" DISABLED; then
+        _lab_fail "lab_ap_down $name: hostapd did not disable $iface"
+        _lab_tail "/tmp/hostapd-$name.log"
+        return 1
+    fi
+}
+
+# lab_ap_up NAME: re-enables a disabled AP and waits until it beacons again.
+lab_ap_up() {
+    local name=${1:?lab_ap_up NAME} iface
+    iface=$(_lab_ap_iface "$name") || return 1
+    lab_log "AP $name ($iface) up"
+    if ! hostapd_cli -p "$LAB_STATE/hostapd" -i "$iface" enable >/dev/null ||
+        ! lab_wait_for 60 _lab_hostapd_is "$iface" ENABLED; then
+        _lab_fail "lab_ap_up $name: hostapd did not re-enable $iface"
+        _lab_tail "/tmp/hostapd-$name.log"
+        return 1
+    fi
+}
+
+# lab_neighbor CHANNEL SSID [COUNT [open|wpa2]]: COUNT (default 1) foreign
+# BSSes on one radio, NOT bridged to the clinic LAN. SSIDs are SSID, SSID-2,
+# SSID-3...; BSSIDs differ in the last octet. Prints one BSSID per line.
+lab_neighbor() {
+    local ch=${1:?lab_neighbor CHANNEL SSID [COUNT [open|wpa2]]} ssid=${2:?ssid}
+    local count=${3:-1} security=${4:-wpa2}
+    [[ $count =~ ^[1-9][0-9]?$ && $count -le 16 ]] || {
+        _lab_fail "lab_neighbor: COUNT must be 1..16, got '$count'"
+        return 1
+    }
+    local -a sec
+    case $security in
+    wpa2) sec=(wpa=2 wpa_key_mgmt=WPA-PSK rsn_pairwise=CCMP "wpa_passphrase=$LAB_PASSPHRASE") ;;
+    open) sec=() ;;
+    *)
+        _lab_fail "lab_neighbor: security must be open or wpa2, got '$security'"
+        return 1
+        ;;
+    esac
+    local phy iface
+    read -r phy iface < <(_lab_claim_radio "neighbor:$ssid") && [[ -n ${iface:-} ]] || return 1
+    local dir="$LAB_STATE/neighbor/$iface" mode=g
+    mkdir -p "$dir" "$LAB_STATE/hostapd"
+    local -a country=()
+    if ((ch > 14)); then
+        mode=a
+        country=(country_code=US ieee80211d=1)
+    fi
+    local conf="$dir/hostapd.conf" mac
+    mac=$(cat "/sys/class/net/$iface/address")
+    _lab_write_conf "$conf" "interface=$iface" driver=nl80211 \
+        "ctrl_interface=$LAB_STATE/hostapd" "ssid=$ssid" "hw_mode=$mode" "channel=$ch" \
+        wmm_enabled=1 ieee80211n=1 "${country[@]}" "${sec[@]}" || return 1
+    local k
+    for ((k = 2; k <= count; k++)); do
+        # Secondary BSSes: own interface, own BSSID (radio MAC, last octet k-1).
+        printf '\nbss=%s_%d\nbssid=%s:%02x\nssid=%s-%d\nctrl_interface=%s\n' \
+            "$iface" "$k" "${mac%:*}" "$((k - 1))" "$ssid" "$k" "$LAB_STATE/hostapd" >>"$conf"
+        ((${#sec[@]} == 0)) || printf '%s\n' "${sec[@]}" >>"$conf"
+    done
+    lab_log "neighbour: $iface ($phy) channel $ch $count x '$ssid' ($security)"
+    _lab_start_hostapd "lab_neighbor $ssid" "$iface" "$conf" "$dir/pid" "/tmp/hostapd-neighbor-$iface.log" ||
+        return 1
+    hostapd_cli -p "$LAB_STATE/hostapd" -i "$iface" status | sed -n 's/^bssid\[[0-9]*\]=//p'
+}
+
+# --- the client laptop ---------------------------------------------------------------
+
+# in_client CMD...: runs an external command in the client's netns.
+in_client() { ip netns exec client "$@"; }
+
+_lab_wpa_state() {
+    ip netns exec client wpa_cli -p "$LAB_STATE/wpa_supplicant" -i "$1" status 2>/dev/null |
+        sed -n 's/^wpa_state=//p'
+}
+_lab_wpa_completed() { [[ $(_lab_wpa_state "$1") == COMPLETED ]]; }
+
+# Fills the associative array named $2 with the settings of the first lab
+# AP/neighbour config serving SSID $1 (first occurrence of each key, i.e. the
+# primary BSS) and sets it[freqs] to the frequencies of all BSSes serving
+# SSID. Plain bash on purpose: every fork costs ~0.5 s in a loaded TCG guest.
+_lab_ssid_settings() {
+    local ssid=$1 conf line kv k ch f
+    local -n into=$2
+    local -a lines
+    into=([freqs]='')
+    for conf in "$LAB_STATE"/ap/*/hostapd.conf "$LAB_STATE"/neighbor/*/hostapd.conf; do
+        [[ -f $conf ]] || continue
+        mapfile -t lines <"$conf"
+        for line in "${lines[@]}"; do
+            [[ $line == "ssid=$ssid" ]] || continue
+            if [[ -z ${into[ssid]:-} ]]; then
+                for kv in "${lines[@]}"; do
+                    k=${kv%%=*}
+                    if [[ $kv == *=* && ! -v "into[$k]" ]]; then
+                        # shellcheck disable=SC2004 # associative: the key is a string
+                        into[$k]=${kv#*=}
+                    fi
+                done
+            fi
+            ch=''
+            for kv in "${lines[@]}"; do
+                [[ $kv == channel=* ]] && ch=${kv#channel=} && break
+            done
+            if [[ -n $ch ]]; then
+                f=$((ch == 14 ? 2484 : ch < 14 ? 2407 + 5 * ch : 5000 + 5 * ch))
+                [[ " ${into[freqs]} " == *" $f "* ]] || into[freqs]+="${into[freqs]:+ }$f"
+            fi
+            break
+        done
+    done
+    return 0
+}
+
+# Prints STRING's bytes in hex (for wpa_supplicant's unquoted ssid=).
+_lab_hex() {
+    local LC_ALL=C s=$1 i out=''
+    for ((i = 0; i < ${#s}; i++)); do
+        printf -v out '%s%02x' "$out" "'${s:i:1}"
+    done
+    printf '%s' "$out"
+}
+
+# lab_client [SSID]: the next free radio becomes a laptop in netns "client":
+# wpa_supplicant associates with SSID (default: the first AP's SSID, with
+# that AP's security), then 10.77.0.100/24 with a default route via
+# 10.77.0.1. Waits for wpa_state=COMPLETED. Prints the interface name.
+lab_client() {
+    local ssid=${1:-}
+    if [[ -z $ssid ]]; then
+        [[ -f $LAB_STATE/first-ssid ]] || {
+            _lab_fail "lab_client: no SSID given and no AP started yet"
+            return 1
+        }
+        ssid=$(<"$LAB_STATE/first-ssid")
+    fi
+    [[ ! -e $LAB_STATE/client ]] || {
+        _lab_fail "lab_client: the lab has one client and it exists already"
+        return 1
+    }
+    local phy iface
+    read -r phy iface < <(_lab_claim_radio client) && [[ -n ${iface:-} ]] || return 1
+    local dir="$LAB_STATE/client" log=/tmp/wpa_supplicant-client.log
+    mkdir -p "$dir" "$LAB_STATE/wpa_supplicant"
+    {
+        ip netns add client &&
+            ip -n client link set lo up &&
+            iw phy "$phy" set netns name client
+    } >&2 || {
+        _lab_fail "lab_client: could not move $phy into netns client"
+        return 1
+    }
+    echo "$iface" >"$dir/iface"
+
+    # Same security as the AP that serves this SSID; WPA2-PSK with the lab
+    # passphrase when no lab AP serves it.
+    local -A ap=()
+    _lab_ssid_settings "$ssid" ap
+    local served=${ap[ssid]:-} wpa=${ap[wpa]:-} key_mgmt=${ap[wpa_key_mgmt]:-}
+    local psk=${ap[wpa_passphrase]:-${ap[sae_password]:-}} pmf=${ap[ieee80211w]:-}
+    local freqs=${ap[freqs]} hex
+    hex=$(_lab_hex "$ssid")
+    {
+        printf 'ctrl_interface=%s\nap_scan=1\nnetwork={\n' "$LAB_STATE/wpa_supplicant"
+        # Hex SSID: no quoting trouble; scan_ssid=1 finds hidden SSIDs too.
+        printf '  ssid=%s\n  scan_ssid=1\n' "$hex"
+        # Scan only the channels our APs of this SSID use: a full scan of
+        # every hwsim channel (2.4, 5 and 6 GHz) takes ~8 s under TCG.
+        [[ -z $freqs ]] || printf '  scan_freq=%s\n' "$freqs"
+        # Open only when a lab AP serves the SSID without wpa= (or wpa=0).
+        if [[ -z $served || (-n $wpa && $wpa != 0) ]]; then
+            printf '  key_mgmt=%s\n  psk="%s"\n' "${key_mgmt:-WPA-PSK}" "${psk:-$LAB_PASSPHRASE}"
+            [[ -z $pmf ]] || printf '  ieee80211w=%s\n' "$pmf"
+        else
+            printf '  key_mgmt=NONE\n'
+        fi
+        printf '}\n'
+    } >"$dir/wpa_supplicant.conf"
+
+    lab_log "client: $iface ($phy) in netns client, joining '$ssid'"
+    if ! in_client wpa_supplicant -B -t -D nl80211 -i "$iface" -c "$dir/wpa_supplicant.conf" \
+        -P "$dir/pid" -f "$log" >&2; then
+        _lab_fail "lab_client: wpa_supplicant failed to start on $iface"
+        _lab_tail "$log"
+        return 1
+    fi
+    if ! lab_wait_for 90 _lab_wpa_completed "$iface"; then
+        _lab_fail "lab_client: $iface did not associate with '$ssid' (wpa_state=$(_lab_wpa_state "$iface"))"
+        _lab_tail "$log"
+        return 1
+    fi
+    {
+        in_client ip addr add "$LAB_CLIENT_IP/24" dev "$iface" &&
+            in_client ip route add default via "$LAB_GATEWAY_IP"
+    } >&2 || {
+        _lab_fail "lab_client: configuring $LAB_CLIENT_IP on $iface failed"
+        return 1
+    }
+    lab_log "client: $iface associated: $(in_client iw dev "$iface" link | head -n1)"
+    echo "$iface"
+}
+
+# lab_client_iface: prints the client's interface name.
+lab_client_iface() {
+    [[ -f $LAB_STATE/client/iface ]] || {
+        _lab_fail "no client yet (call lab_client)"
+        return 1
+    }
+    cat "$LAB_STATE/client/iface"
+}
+
+# lab_client_tcp HOST PORT: succeeds when a TCP connection from the client
+# netns to HOST:PORT is accepted within 5 s. Prints nothing.
+lab_client_tcp() {
+    # shellcheck disable=SC2016 # $1/$2 expand in the inner bash
+    in_client timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' lab-tcp "${1:?HOST}" "${2:?PORT}" 2>/dev/null
+}
+
+# lab_client_get HOST PORT [PATH]: an HTTP/1.0 GET from the client netns
+# (bash /dev/tcp, 5 s limit); prints the response body, fails when the
+# connection fails or the status is not 200. (busybox wget crashes in the
+# guest, hence plain bash.)
+lab_client_get() {
+    local host=${1:?lab_client_get HOST PORT [PATH]} port=${2:?PORT} path=${3:-/}
+    # shellcheck disable=SC2016 # "$@" expands in the inner bash
+    in_client timeout 5 bash -c "$(declare -f _lab_http_get)"'; _lab_http_get "$@"' \
+        lab-get "$host" "$port" "$path"
+}
+
+# HOST PORT PATH: the GET itself; shipped into the netns by lab_client_get.
+_lab_http_get() {
+    local status line
+    exec 3<>"/dev/tcp/$1/$2" || return 1
+    printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$3" "$1" >&3
+    IFS= read -r status <&3 || return 1
+    [[ $status == *" 200 "* ]] || {
+        echo "lab: HTTP status from $1:$2: $status" >&2
+        return 1
+    }
+    while IFS= read -r line <&3; do # skip the headers
+        [[ -n ${line%$'\r'} ]] || break
+    done
+    cat <&3
+}
+
+# --- the EMR server ---------------------------------------------------------------------
+
+_lab_server_listening() {
+    # shellcheck disable=SC2016 # $1/$2 expand in the inner bash
+    ip netns exec server timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' lab-tcp "$LAB_SERVER_IP" "$1" 2>/dev/null
+}
+
+_lab_server_closed() { ! _lab_server_listening "$1"; }
+
+_lab_server_start() {
+    local port=$1 dir="$LAB_STATE/server" log=/tmp/server.log
+    # busybox httpd: in every Debian with busybox-static, serves many
+    # connections, and answers a GET with a body a test can check.
+    ip netns exec server busybox httpd -f -p "$LAB_SERVER_IP:$port" -h "$dir/www" >>"$log" 2>&1 &
+    echo $! >"$dir/pid"
+    if ! lab_wait_for 10 _lab_server_listening "$port"; then
+        _lab_fail "lab_server: nothing listens on $LAB_SERVER_IP:$port"
+        _lab_tail "$log"
+        return 1
+    fi
+}
+
+# lab_server PORT: the clinic's "EMR server", an HTTP server (busybox httpd)
+# on 10.77.1.10:PORT in netns "server", reachable only through the gateway.
+# GET / answers "EMR OK" (see lab_client_get). Waits until it accepts
+# connections. Prints nothing.
+lab_server() {
+    local port=${1:?lab_server PORT} dir="$LAB_STATE/server"
+    [[ ! -e $dir ]] || {
+        _lab_fail "lab_server: the server exists already"
+        return 1
+    }
+    lab_lan || return 1
+    mkdir -p "$dir/www"
+    echo "EMR OK" >"$dir/www/index.html"
+    echo "$port" >"$dir/port"
+    lab_log "server: $LAB_SERVER_IP:$port"
+    _lab_server_start "$port"
+}
+
+# lab_server_down: stops the server process (the host stays up: connections
+# are refused). Waits until the port is closed.
+lab_server_down() {
+    local dir="$LAB_STATE/server" port
+    [[ -f $dir/pid ]] || {
+        _lab_fail "lab_server_down: no server running"
+        return 1
+    }
+    port=$(<"$dir/port")
+    lab_log "server: down"
+    kill "$(<"$dir/pid")" 2>/dev/null || true
+    rm -f "$dir/pid"
+    lab_wait_for 10 _lab_server_closed "$port" || return 1
+}
+
+# lab_server_up: restarts the server on its port and waits until it listens.
+lab_server_up() {
+    local dir="$LAB_STATE/server"
+    [[ -f $dir/port ]] || {
+        _lab_fail "lab_server_up: lab_server was never called"
+        return 1
+    }
+    lab_log "server: up"
+    _lab_server_start "$(<"$dir/port")"
+}
+
+# --- the gateway -------------------------------------------------------------------------
+
+# lab_gateway_down: the gateway vanishes from the LAN (its LAN-side link goes
+# down) while Wi-Fi stays associated: 10.77.0.1 and the server become
+# unreachable from the client.
+lab_gateway_down() {
+    lab_lan || return 1
+    lab_log "gateway: down"
+    ip -n gw link set lan0 down >&2 || {
+        _lab_fail "lab_gateway_down: could not take gw/lan0 down"
+        return 1
+    }
+}
+
+# lab_gateway_up: brings the gateway back (its routes return with the link).
+lab_gateway_up() {
+    lab_lan || return 1
+    lab_log "gateway: up"
+    ip -n gw link set lan0 up >&2 || {
+        _lab_fail "lab_gateway_up: could not bring gw/lan0 up"
+        return 1
+    }
+}
