@@ -16,6 +16,7 @@
 //!
 //! The binary (`src/main.rs`) only glues these together.
 
+pub mod channels;
 pub mod cli;
 pub mod error;
 pub mod exit;

@@ -1,0 +1,777 @@
+//! Channel congestion scoring and recommendations: the model behind
+//! `wifidiag channels`, documented in `docs/channel-scoring.md`.
+//!
+//! Pure: it takes the phy's channel list (with regulatory flags), one or
+//! more decoded scans, an optional survey and the user's own SSID, and
+//! returns a score per channel (lower is better), the contributors behind
+//! each score, and one recommendation per band with its reasons. Every
+//! constant below is a documented weight; change the document with it.
+
+use crate::freq::{self, Band, Channel};
+use crate::model::{Dbm, MacAddr, Mhz, PhyChannel, Ssid, SurveyEntry};
+use crate::scan::{self, BssView};
+use std::collections::BTreeMap;
+
+/// Received power (dBm) at which a neighbour counts half: the signal weight
+/// is `P / (P + P_ref)` in milliwatts, so a strong neighbour counts ~1
+/// (it wins contention every time it talks), −75 dBm counts 0.5 and
+/// −85 dBm 0.09.
+pub const SIGNAL_REFERENCE_DBM: f64 = -75.0;
+/// The load factor is `LOAD_BASE + utilisation` (0..1) when the neighbour
+/// advertises BSS Load, and [`LOAD_UNKNOWN`] (= an assumed 50 % load) when
+/// it does not.
+pub const LOAD_BASE: f64 = 0.5;
+pub const LOAD_UNKNOWN: f64 = 1.0;
+/// Weight of a 5/6 GHz neighbour whose primary 20 MHz channel lies outside
+/// the candidate block but whose wider channel overlaps it: it uses our
+/// spectrum only when it transmits at full width.
+pub const SECONDARY_OVERLAP: f64 = 0.5;
+/// On 2.4 GHz a transmission occupies about 22 MHz (the DSSS/OFDM spectral
+/// mask), so channels 5 MHz apart overlap partly.
+pub const MASK_2G_MHZ: u32 = 22;
+/// Score added for a channel measured 100 % busy by the survey (the
+/// equivalent of two strong, fully loaded neighbour radios).
+pub const BUSY_WEIGHT: f64 = 2.0;
+/// A different channel is recommended only when it beats the current one
+/// by this much (absolute) and by [`SWITCH_MARGIN_RATIO`] (relative):
+/// moving an access point disconnects everyone, so a small gain is no
+/// reason to move.
+pub const SWITCH_MARGIN_ABS: f64 = 0.3;
+pub const SWITCH_MARGIN_RATIO: f64 = 0.2;
+/// A DFS channel (5 GHz) or a non-PSC channel (6 GHz) is recommended over
+/// the best preferred channel only when it is better by this much.
+pub const CLEARLY_BETTER_ABS: f64 = 0.5;
+
+/// What the scoring is given.
+#[derive(Debug, Clone, Copy)]
+pub struct ChannelInputs<'a> {
+    /// The phy's channels with their regulatory flags.
+    pub phy_channels: &'a [PhyChannel],
+    /// One decoded scan per sample (`--samples N`).
+    pub samples: &'a [Vec<BssView>],
+    /// Survey of the radio; may be empty.
+    pub survey: &'a [SurveyEntry],
+    /// The user's own network: excluded from interference, shown apart.
+    pub own_ssid: Option<&'a Ssid>,
+    /// The width to recommend for (20, 40, 80, 160).
+    pub width_mhz: u32,
+    /// Whether the scans were fresh (triggered by this run).
+    pub fresh: bool,
+}
+
+/// How sure the recommendation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// A neighbour radio, merged over all samples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Radio {
+    pub bssids: Vec<MacAddr>,
+    pub ssids: Vec<Ssid>,
+    pub hidden_bsses: usize,
+    pub freq: Mhz,
+    pub channel: Option<Channel>,
+    pub width_mhz: u32,
+    pub center_freq: Mhz,
+    pub center_freq2: Option<Mhz>,
+    /// Mean (in mW) of the signal over the samples it was seen in.
+    pub signal: Option<Dbm>,
+    pub utilization_pct: Option<f64>,
+    /// Share of the samples it was seen in (0..1].
+    pub presence: f64,
+    /// Part of the user's own network (own SSID, or a virtual BSS of a
+    /// radio that serves it).
+    pub own: bool,
+}
+
+/// One radio's share of a channel's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// Index into [`ChannelAnalysis::radios`].
+    pub radio: usize,
+    pub overlap: f64,
+    pub weight: f64,
+}
+
+/// The rating of one 20 MHz channel (as primary of a block of the width).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelRating {
+    pub channel: Channel,
+    pub freq: Mhz,
+    /// Lower is better; `None` when no valid block of the width starts here.
+    pub score: Option<f64>,
+    /// BSSes / neighbour radios whose primary is this channel.
+    pub bss_count: usize,
+    pub radio_count: usize,
+    pub strongest: Option<Dbm>,
+    /// Highest BSS Load utilisation advertised on this primary channel.
+    pub utilization_pct: Option<f64>,
+    /// Survey busy percentage, when measured.
+    pub busy_pct: Option<f64>,
+    pub dfs: bool,
+    pub no_ir: bool,
+    /// Usable at all under the current regulatory domain.
+    pub allowed: bool,
+    /// 6 GHz preferred scanning channel.
+    pub psc: bool,
+    /// Sorted by weight, largest first.
+    pub contributors: Vec<Contribution>,
+}
+
+/// The recommendation for one band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    pub band: Band,
+    pub channel: u16,
+    pub width_mhz: u32,
+    /// The primary channel of the user's network in this band, if seen.
+    pub current_channel: Option<u16>,
+    pub score: f64,
+    pub current_score: Option<f64>,
+    pub confidence: Confidence,
+    /// Plain sentences: why this channel, what it improves, what to watch.
+    pub reasons: Vec<String>,
+    /// The radios that weigh most on the recommended channel.
+    pub contributors: Vec<Contribution>,
+}
+
+/// Everything `wifidiag channels` shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelAnalysis {
+    pub radios: Vec<Radio>,
+    pub channels: Vec<ChannelRating>,
+    pub recommendations: Vec<Recommendation>,
+    /// Inputs that were missing or weak, in words.
+    pub missing: Vec<String>,
+    pub confidence: Confidence,
+}
+
+/// Signal weight in 0..1 (see [`SIGNAL_REFERENCE_DBM`]).
+pub fn signal_weight(signal: Option<Dbm>) -> f64 {
+    // A BSS without a reported signal was still heard: count it as a
+    // reference-level neighbour rather than ignore it.
+    let dbm = signal.map_or(SIGNAL_REFERENCE_DBM, |s| f64::from(s.0));
+    let p = 10f64.powf(dbm / 10.0);
+    let p_ref = 10f64.powf(SIGNAL_REFERENCE_DBM / 10.0);
+    p / (p + p_ref)
+}
+
+/// Load factor (see [`LOAD_BASE`]).
+pub fn load_factor(utilization_pct: Option<f64>) -> f64 {
+    utilization_pct.map_or(LOAD_UNKNOWN, |u| LOAD_BASE + (u / 100.0).clamp(0.0, 1.0))
+}
+
+/// The spectrum (MHz, low..high) a radio occupies.
+fn radio_spectrum(r: &Radio) -> Vec<(f64, f64)> {
+    let half_mask = f64::from(MASK_2G_MHZ) / 2.0;
+    let is_2g = r.channel.is_some_and(|c| c.band == Band::Ghz2_4);
+    let half = f64::from(r.width_mhz) / 2.0;
+    let centre = f64::from(r.center_freq.0);
+    let mut out = vec![if is_2g {
+        // The outer 20 MHz sub-channels spill over like a 20 MHz one does.
+        (
+            centre - half - (half_mask - 10.0),
+            centre + half + (half_mask - 10.0),
+        )
+    } else {
+        (centre - half, centre + half)
+    }];
+    if let Some(c2) = r.center_freq2 {
+        // 80+80: width counts both segments; each segment is 80 MHz.
+        let c2 = f64::from(c2.0);
+        out = vec![(centre - 40.0, centre + 40.0), (c2 - 40.0, c2 + 40.0)];
+    }
+    out
+}
+
+/// A candidate block: its primary and the 20 MHz channels it spans.
+#[derive(Debug, Clone, PartialEq)]
+struct Block {
+    primary: Channel,
+    low: f64,
+    high: f64,
+    members: Vec<Channel>,
+}
+
+/// The block of `width` with `primary` as primary channel, or `None` when
+/// the width is not a valid bonding for it (or a member is not allowed).
+fn block_for(
+    primary: Channel,
+    width: u32,
+    allowed: &BTreeMap<Channel, &PhyChannel>,
+) -> Option<Block> {
+    let pf = freq::freq_of(primary)?;
+    let (low, high, members): (f64, f64, Vec<Channel>) = match (primary.band, width) {
+        (Band::Ghz2_4, 20) => {
+            let half = f64::from(MASK_2G_MHZ) / 2.0;
+            (f64::from(pf) - half, f64::from(pf) + half, vec![primary])
+        }
+        (Band::Ghz2_4, 40) => {
+            // HT40+ when the channel four above exists, else HT40−.
+            let up = Channel {
+                band: primary.band,
+                number: primary.number + 4,
+            };
+            let down = primary.number.checked_sub(4).map(|n| Channel {
+                band: primary.band,
+                number: n,
+            });
+            let flags = allowed.get(&primary)?;
+            let second = if allowed.contains_key(&up) && !flags.no_ht40_plus {
+                up
+            } else {
+                down.filter(|d| allowed.contains_key(d) && !flags.no_ht40_minus)?
+            };
+            let sf = freq::freq_of(second)?;
+            let centre = f64::from(pf + sf) / 2.0;
+            (centre - 21.0, centre + 21.0, vec![primary, second])
+        }
+        (Band::Ghz2_4, _) => return None,
+        (band, w) if matches!(w, 20 | 40 | 80 | 160 | 320) => {
+            // 5 and 6 GHz blocks are aligned: 5 GHz blocks start at 5170 MHz
+            // + k·w (channel 36 is 5170–5190), 6 GHz at 5945 MHz + k·w
+            // (channel 1 is 5945–5965).
+            let base = if band == Band::Ghz5 { 5170 } else { 5945 };
+            if pf < base {
+                return None;
+            }
+            let offset = (pf - base) / w * w;
+            let low = base + offset;
+            let members: Vec<Channel> = (0..w / 20)
+                .filter_map(|i| freq::channel_of(low + 10 + 20 * i))
+                .collect();
+            if members.len() as u32 != w / 20 || !members.iter().all(|m| m.band == band) {
+                return None;
+            }
+            (f64::from(low), f64::from(low + w), members)
+        }
+        _ => return None,
+    };
+    // Every member must be usable, and the width must not be forbidden.
+    for m in &members {
+        let flags = allowed.get(m)?;
+        let forbidden = match width {
+            80 => flags.no_80mhz,
+            160 => flags.no_160mhz,
+            320 => flags.no_320mhz,
+            _ => false,
+        };
+        if forbidden {
+            return None;
+        }
+    }
+    Some(Block {
+        primary,
+        low,
+        high,
+        members,
+    })
+}
+
+/// How much of a radio's activity lands in a block (0..1).
+fn overlap(r: &Radio, block: &Block) -> f64 {
+    let Some(rc) = r.channel else { return 0.0 };
+    if rc.band != block.primary.band {
+        return 0.0;
+    }
+    let spectrum = radio_spectrum(r);
+    let width: f64 = spectrum.iter().map(|(lo, hi)| hi - lo).sum();
+    let shared: f64 = spectrum
+        .iter()
+        .map(|(lo, hi)| (hi.min(block.high) - lo.max(block.low)).max(0.0))
+        .sum();
+    if shared <= 0.0 || width <= 0.0 {
+        return 0.0;
+    }
+    if rc.band == Band::Ghz2_4 {
+        // Overlapping masks: the share of its energy in our channel.
+        return (shared / width).clamp(0.0, 1.0);
+    }
+    // 5/6 GHz channels are orthogonal: the neighbour's primary always
+    // carries its traffic, its secondaries only at full width.
+    let primary = f64::from(r.freq.0);
+    if primary > block.low && primary < block.high {
+        1.0
+    } else {
+        SECONDARY_OVERLAP
+    }
+}
+
+/// Merges the samples into radios (presence, mean signal, max load) and
+/// marks the user's own network.
+pub fn merge_radios(samples: &[Vec<BssView>], own_ssid: Option<&Ssid>) -> Vec<Radio> {
+    let n = samples.len().max(1) as f64;
+    // Per BSSID: the last view, the samples seen in, the summed mW.
+    let mut by_bssid: BTreeMap<MacAddr, (BssView, usize, f64, usize)> = BTreeMap::new();
+    for sample in samples {
+        for v in sample {
+            let entry = by_bssid
+                .entry(v.bssid)
+                .or_insert_with(|| (v.clone(), 0, 0.0, 0));
+            entry.1 += 1;
+            if let Some(s) = v.signal {
+                entry.2 += s.milliwatts();
+                entry.3 += 1;
+            }
+            if v.channel_utilization_pct.is_some() {
+                entry.0.channel_utilization_pct = v.channel_utilization_pct;
+            }
+        }
+    }
+    let mut merged: Vec<BssView> = Vec::new();
+    let mut presence: BTreeMap<MacAddr, f64> = BTreeMap::new();
+    for (bssid, (mut view, seen, mw, with_signal)) in by_bssid {
+        if with_signal > 0 {
+            let mean = mw / with_signal as f64;
+            view.signal = Some(Dbm((10.0 * mean.log10()).round() as i32));
+        }
+        presence.insert(bssid, seen as f64 / n);
+        merged.push(view);
+    }
+    scan::group_radios(&mut merged, &[]);
+    let mut radios: BTreeMap<usize, Radio> = BTreeMap::new();
+    for v in &merged {
+        let r = radios.entry(v.radio).or_insert_with(|| Radio {
+            bssids: Vec::new(),
+            ssids: Vec::new(),
+            hidden_bsses: 0,
+            freq: v.freq,
+            channel: v.freq.channel(),
+            width_mhz: v.width_mhz,
+            center_freq: v.center_freq,
+            center_freq2: v.center_freq2,
+            signal: None,
+            utilization_pct: None,
+            presence: 0.0,
+            own: false,
+        });
+        r.bssids.push(v.bssid);
+        match &v.ssid {
+            Some(s) => {
+                if own_ssid == Some(s) {
+                    r.own = true;
+                }
+                r.ssids.push(s.clone());
+            }
+            None => r.hidden_bsses += 1,
+        }
+        r.signal = r.signal.max(v.signal);
+        if v.width_mhz > r.width_mhz {
+            r.width_mhz = v.width_mhz;
+            r.center_freq = v.center_freq;
+            r.center_freq2 = v.center_freq2;
+        }
+        r.utilization_pct = match (r.utilization_pct, v.channel_utilization_pct) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        r.presence = r.presence.max(presence[&v.bssid]);
+    }
+    radios.into_values().collect()
+}
+
+/// Scores every channel and recommends one per band.
+pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
+    let radios = merge_radios(input.samples, input.own_ssid);
+    let allowed: BTreeMap<Channel, &PhyChannel> = input
+        .phy_channels
+        .iter()
+        .filter(|c| !c.disabled)
+        .filter_map(|c| Some((c.freq.channel()?, c)))
+        .filter(|(ch, _)| matches!(ch.band, Band::Ghz2_4 | Band::Ghz5 | Band::Ghz6))
+        .collect();
+
+    let busy_of = |freq: Mhz| -> Option<f64> {
+        input
+            .survey
+            .iter()
+            .find(|s| s.freq == freq)
+            .and_then(|s| s.busy_fraction())
+    };
+
+    let mut channels = Vec::new();
+    for phy in input.phy_channels {
+        let Some(ch) = phy.freq.channel() else {
+            continue;
+        };
+        if !matches!(ch.band, Band::Ghz2_4 | Band::Ghz5 | Band::Ghz6) {
+            continue;
+        }
+        let on_primary: Vec<&Radio> = radios
+            .iter()
+            .filter(|r| !r.own && r.channel == Some(ch))
+            .collect();
+        let block = (!phy.disabled)
+            .then(|| block_for(ch, input.width_mhz, &allowed))
+            .flatten();
+        let mut contributors = Vec::new();
+        let mut score = None;
+        if let Some(block) = &block {
+            let mut total = 0.0;
+            for (i, r) in radios.iter().enumerate() {
+                if r.own {
+                    continue;
+                }
+                let ov = overlap(r, block);
+                if ov <= 0.0 {
+                    continue;
+                }
+                let weight =
+                    ov * signal_weight(r.signal) * load_factor(r.utilization_pct) * r.presence;
+                total += weight;
+                contributors.push(Contribution {
+                    radio: i,
+                    overlap: ov,
+                    weight,
+                });
+            }
+            let busy: Vec<f64> = block
+                .members
+                .iter()
+                .filter_map(|m| busy_of(Mhz(freq::freq_of(*m)?)))
+                .collect();
+            if !busy.is_empty() {
+                total += BUSY_WEIGHT * busy.iter().sum::<f64>() / busy.len() as f64;
+            }
+            score = Some(round2(total));
+        }
+        contributors.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        channels.push(ChannelRating {
+            channel: ch,
+            freq: phy.freq,
+            score,
+            bss_count: on_primary.iter().map(|r| r.bssids.len()).sum(),
+            radio_count: on_primary.len(),
+            strongest: on_primary.iter().filter_map(|r| r.signal).max(),
+            utilization_pct: on_primary
+                .iter()
+                .filter_map(|r| r.utilization_pct)
+                .reduce(f64::max),
+            busy_pct: busy_of(phy.freq).map(|b| round2(b * 100.0)),
+            dfs: phy.radar,
+            no_ir: phy.no_ir,
+            allowed: !phy.disabled,
+            psc: ch.band == Band::Ghz6 && ch.number % 16 == 5,
+            contributors,
+        });
+    }
+
+    let (missing, confidence) = assess_inputs(&input, &channels);
+    let recommendations = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6]
+        .into_iter()
+        .filter_map(|band| recommend(band, &input, &radios, &channels, &allowed, confidence))
+        .collect();
+    ChannelAnalysis {
+        radios,
+        channels,
+        recommendations,
+        missing,
+        confidence,
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Which inputs were missing, and the confidence that follows: start at
+/// high, one step down for each of: results not fresh; a single sample;
+/// no survey busy time. Two or more steps down is low.
+fn assess_inputs(
+    input: &ChannelInputs<'_>,
+    channels: &[ChannelRating],
+) -> (Vec<String>, Confidence) {
+    let mut missing = Vec::new();
+    let mut steps = 0;
+    if !input.fresh {
+        steps += 1;
+        missing.push(
+            "the scan results were the kernel's cache, not a fresh scan (run as root for a fresh one)"
+                .to_string(),
+        );
+    }
+    if input.samples.len() < 2 {
+        steps += 1;
+        missing.push(
+            "a single scan: neighbours that come and go may be missed (use --samples 5)"
+                .to_string(),
+        );
+    }
+    if channels.iter().all(|c| c.busy_pct.is_none()) {
+        steps += 1;
+        missing.push(
+            "no survey busy time from the driver: the score rests on the neighbours seen"
+                .to_string(),
+        );
+    }
+    let any_load = input
+        .samples
+        .iter()
+        .flatten()
+        .any(|b| b.channel_utilization_pct.is_some());
+    if !any_load {
+        missing.push(format!(
+            "no neighbour advertises BSS Load: their load is assumed at {:.0} %",
+            (LOAD_UNKNOWN - LOAD_BASE) * 100.0
+        ));
+    }
+    let confidence = match steps {
+        0 => Confidence::High,
+        1 => Confidence::Medium,
+        _ => Confidence::Low,
+    };
+    (missing, confidence)
+}
+
+/// Candidate primaries of a band for the recommendation.
+fn candidates(
+    band: Band,
+    channels: &[ChannelRating],
+    allowed: &BTreeMap<Channel, &PhyChannel>,
+) -> Vec<u16> {
+    let usable = |n: u16| {
+        channels
+            .iter()
+            .any(|c| c.channel.band == band && c.channel.number == n && c.score.is_some())
+    };
+    match band {
+        Band::Ghz2_4 => {
+            // The non-overlapping plans: 1/6/11 everywhere; 1/5/9/13 too
+            // where the regulatory domain allows channel 13.
+            let thirteen = allowed.contains_key(&Channel { band, number: 13 });
+            let mut plan = vec![1, 6, 11];
+            if thirteen {
+                plan.extend([5, 9, 13]);
+            }
+            plan.into_iter().filter(|&n| usable(n)).collect()
+        }
+        _ => channels
+            .iter()
+            .filter(|c| c.channel.band == band && c.score.is_some())
+            .map(|c| c.channel.number)
+            .collect(),
+    }
+}
+
+fn rating(channels: &[ChannelRating], band: Band, number: u16) -> Option<&ChannelRating> {
+    channels
+        .iter()
+        .find(|c| c.channel.band == band && c.channel.number == number)
+}
+
+fn recommend(
+    band: Band,
+    input: &ChannelInputs<'_>,
+    radios: &[Radio],
+    channels: &[ChannelRating],
+    allowed: &BTreeMap<Channel, &PhyChannel>,
+    confidence: Confidence,
+) -> Option<Recommendation> {
+    let cands = candidates(band, channels, allowed);
+    if cands.is_empty() {
+        return None;
+    }
+    let score_of = |n: u16| {
+        rating(channels, band, n)
+            .and_then(|c| c.score)
+            .unwrap_or(f64::MAX)
+    };
+    let best_by = |filter: &dyn Fn(&ChannelRating) -> bool| -> Option<u16> {
+        cands
+            .iter()
+            .copied()
+            .filter(|&n| rating(channels, band, n).is_some_and(filter))
+            .min_by(|a, b| score_of(*a).total_cmp(&score_of(*b)).then(a.cmp(b)))
+    };
+    let mut reasons = Vec::new();
+    let overall = best_by(&|_| true)?;
+    let mut best = overall;
+    match band {
+        Band::Ghz5 => {
+            if let Some(plain) = best_by(&|c| !c.dfs) {
+                if score_of(overall) + CLEARLY_BETTER_ABS < score_of(plain) {
+                    reasons.push(format!(
+                        "channel {overall} is a DFS channel: the access point must listen for radar \
+                         for 60 s (10 min on 5600–5650 MHz) before using it, and leaves it if radar \
+                         appears; chosen because it is clearly quieter than the best non-DFS channel {plain}"
+                    ));
+                } else {
+                    best = plain;
+                }
+            } else {
+                reasons.push(format!(
+                    "every usable channel here is a DFS channel: expect a radar check (CAC) before channel {overall} comes up"
+                ));
+            }
+        }
+        Band::Ghz6 => {
+            if let Some(psc) = best_by(&|c| c.psc) {
+                if score_of(overall) + CLEARLY_BETTER_ABS < score_of(psc) {
+                    reasons.push(format!(
+                        "channel {overall} is not a preferred scanning channel (PSC): clients that scan only PSC channels find it more slowly"
+                    ));
+                } else {
+                    best = psc;
+                }
+            }
+        }
+        _ => {}
+    }
+
+    // The user's network in this band: its strongest BSS's primary.
+    let current = radios
+        .iter()
+        .filter(|r| r.own && r.channel.is_some_and(|c| c.band == band))
+        .max_by_key(|r| r.signal)
+        .and_then(|r| r.channel);
+    let current_channel = current.map(|c| c.number);
+    let current_score = current_channel.and_then(|n| rating(channels, band, n)?.score);
+
+    let mut channel = best;
+    if let (Some(cur), Some(cur_score)) = (current_channel, current_score) {
+        let gain = cur_score - score_of(best);
+        let worth_it = gain > SWITCH_MARGIN_ABS && gain > SWITCH_MARGIN_RATIO * cur_score;
+        if cur == best || !worth_it {
+            channel = cur;
+            reasons.clear();
+            reasons.push(if cur == best {
+                format!("stay on channel {cur}: it is already the best {band} channel for {} MHz", input.width_mhz)
+            } else {
+                format!(
+                    "stay on channel {cur}: the best alternative, channel {best}, is not clearly better \
+                     (score {:.2} vs {:.2}); moving would disconnect every client for little gain",
+                    score_of(best),
+                    cur_score
+                )
+            });
+        } else {
+            reasons.insert(
+                0,
+                format!(
+                    "move from channel {cur} to {best}: {} → {}",
+                    describe_channel(channels, radios, band, cur),
+                    describe_channel(channels, radios, band, best)
+                ),
+            );
+        }
+    } else {
+        reasons.insert(
+            0,
+            format!(
+                "channel {best} is the quietest {band} channel for {} MHz: {}",
+                input.width_mhz,
+                describe_channel(channels, radios, band, best)
+            ),
+        );
+    }
+    let chosen = rating(channels, band, channel)?;
+    if chosen.no_ir {
+        reasons.push(format!(
+            "this laptop's regulatory domain marks channel {channel} no-IR (passive only): check the \
+             access point's country setting allows it"
+        ));
+    }
+    // Own access points already on the chosen channel would share it.
+    let own_there: Vec<String> = radios
+        .iter()
+        .filter(|r| {
+            r.own
+                && r.channel == Some(chosen.channel)
+                && Some(chosen.channel.number) != current_channel
+        })
+        .map(|r| r.bssids[0].to_string())
+        .collect();
+    if !own_there.is_empty() {
+        reasons.push(format!(
+            "another access point of your own network ({}) already uses channel {channel}: neighbouring \
+             access points of one network should use different channels",
+            own_there.join(", ")
+        ));
+    }
+    Some(Recommendation {
+        band,
+        channel,
+        width_mhz: input.width_mhz,
+        current_channel,
+        score: chosen.score.unwrap_or_default(),
+        current_score,
+        confidence,
+        reasons,
+        contributors: chosen.contributors.iter().take(3).cloned().collect(),
+    })
+}
+
+/// "3 neighbour radios, strongest −42 dBm, 55 % advertised load" for the
+/// radios that weigh on a channel.
+pub fn describe_channel(
+    channels: &[ChannelRating],
+    radios: &[Radio],
+    band: Band,
+    number: u16,
+) -> String {
+    let Some(c) = rating(channels, band, number) else {
+        return "not rated".into();
+    };
+    let weighing: Vec<&Radio> = c
+        .contributors
+        .iter()
+        .filter(|x| x.weight >= 0.01)
+        .map(|x| &radios[x.radio])
+        .collect();
+    let mut text = match weighing.len() {
+        0 => "no neighbour radio".to_string(),
+        1 => {
+            let r = weighing[0];
+            format!(
+                "one neighbour radio{}",
+                r.signal
+                    .map_or(String::new(), |s| format!(" at {} dBm", s.0))
+            )
+        }
+        n => format!(
+            "{n} neighbour radios{}",
+            weighing
+                .iter()
+                .filter_map(|r| r.signal)
+                .max()
+                .map_or(String::new(), |s| format!(", strongest {} dBm", s.0))
+        ),
+    };
+    let co_channel = weighing
+        .iter()
+        .filter(|r| r.channel == Some(c.channel))
+        .count();
+    if co_channel > 0 && co_channel < weighing.len() {
+        text.push_str(&format!(
+            " ({co_channel} on the channel itself, the rest overlapping)"
+        ));
+    }
+    if let Some(u) = weighing
+        .iter()
+        .filter_map(|r| r.utilization_pct)
+        .reduce(f64::max)
+    {
+        text.push_str(&format!(", {u:.0} % advertised load"));
+    }
+    if let Some(b) = c.busy_pct {
+        text.push_str(&format!(", {b:.0} % busy in the survey"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests;

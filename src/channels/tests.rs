@@ -1,0 +1,471 @@
+//! Table-driven tests of the scoring model (docs/channel-scoring.md).
+
+use super::*;
+use crate::ie::{PhyGeneration, Security};
+
+fn ch(band: Band, number: u16) -> Channel {
+    Channel { band, number }
+}
+
+fn phy(freqs: &[u32]) -> Vec<PhyChannel> {
+    freqs
+        .iter()
+        .map(|&f| PhyChannel {
+            freq: Mhz(f),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// 2.4 GHz channels 1..=11 (US-like), or 1..=13 (EU-like).
+fn phy_2g(thirteen: bool) -> Vec<PhyChannel> {
+    let last = if thirteen { 13 } else { 11 };
+    phy(&(1..=last).map(|n| 2407 + 5 * n).collect::<Vec<_>>())
+}
+
+/// A neighbour BSS: MAC last two octets, primary freq, width/centre, signal, load.
+fn bss(
+    mac: [u8; 2],
+    freq: u32,
+    width: u32,
+    centre: u32,
+    signal: i32,
+    util: Option<f64>,
+    ssid: &str,
+) -> BssView {
+    BssView {
+        bssid: MacAddr([2, 0, 0, 0, mac[0], mac[1]]),
+        ssid: (!ssid.is_empty()).then(|| Ssid(ssid.as_bytes().to_vec())),
+        freq: Mhz(freq),
+        channel: freq::channel_of(freq).map(|c| c.number),
+        band: freq::channel_of(freq).map(|c| c.band),
+        width_mhz: width,
+        center_freq: Mhz(centre),
+        center_freq2: None,
+        signal: Some(Dbm(signal)),
+        security: Security::Wpa2Psk,
+        generation: Some(PhyGeneration::N),
+        station_count: util.map(|_| 5),
+        channel_utilization_pct: util,
+        admission_capacity: None,
+        country: None,
+        ft: false,
+        rrm_neighbor_report: false,
+        bss_transition: false,
+        associated: false,
+        age_ms: Some(100),
+        radio: 0,
+        element_issues: 0,
+    }
+}
+
+fn g20(mac: [u8; 2], chan: u16, signal: i32, ssid: &str) -> BssView {
+    let f = 2407 + 5 * u32::from(chan);
+    bss(mac, f, 20, f, signal, None, ssid)
+}
+
+fn inputs<'a>(
+    phy: &'a [PhyChannel],
+    samples: &'a [Vec<BssView>],
+    own: Option<&'a Ssid>,
+) -> ChannelInputs<'a> {
+    ChannelInputs {
+        phy_channels: phy,
+        samples,
+        survey: &[],
+        own_ssid: own,
+        width_mhz: 20,
+        fresh: true,
+    }
+}
+
+fn score(a: &ChannelAnalysis, band: Band, n: u16) -> f64 {
+    a.channels
+        .iter()
+        .find(|c| c.channel == ch(band, n))
+        .and_then(|c| c.score)
+        .unwrap_or_else(|| panic!("no score for {band} {n}"))
+}
+
+fn rec(a: &ChannelAnalysis, band: Band) -> &Recommendation {
+    a.recommendations
+        .iter()
+        .find(|r| r.band == band)
+        .unwrap_or_else(|| panic!("no {band} recommendation"))
+}
+
+#[test]
+fn signal_weight_is_in_milliwatts_and_saturates() {
+    let cases = [
+        (-40, 0.999),
+        (-60, 0.969),
+        (-75, 0.5),
+        (-85, 0.091),
+        (-95, 0.0099),
+    ];
+    for (dbm, expected) in cases {
+        let w = signal_weight(Some(Dbm(dbm)));
+        assert!(
+            (w - expected).abs() < 0.001,
+            "{dbm} dBm → {w}, expected {expected}"
+        );
+    }
+    // −40 dBm counts far more than −85 dBm.
+    assert!(signal_weight(Some(Dbm(-40))) > 10.0 * signal_weight(Some(Dbm(-85))));
+}
+
+#[test]
+fn load_factor_uses_bss_load_when_advertised() {
+    assert_eq!(load_factor(None), LOAD_UNKNOWN);
+    assert_eq!(load_factor(Some(0.0)), 0.5);
+    assert_eq!(load_factor(Some(80.0)), 1.3);
+    assert_eq!(load_factor(Some(250.0)), 1.5);
+}
+
+#[test]
+fn co_channel_weighs_more_than_adjacent_and_1_6_do_not_overlap() {
+    let phy = phy_2g(false);
+    let samples = vec![vec![g20([1, 0], 1, -50, "neighbour")]];
+    let a = analyse(inputs(&phy, &samples, None));
+    let expected = [
+        (1, 1.0),
+        (2, 17.0 / 22.0),
+        (3, 12.0 / 22.0),
+        (5, 2.0 / 22.0),
+        (6, 0.0),
+    ];
+    let full = signal_weight(Some(Dbm(-50))) * LOAD_UNKNOWN;
+    for (n, share) in expected {
+        let s = score(&a, Band::Ghz2_4, n);
+        assert!(
+            (s - round2(full * share)).abs() < 0.011,
+            "channel {n}: {s} vs {}",
+            full * share
+        );
+    }
+    assert!(score(&a, Band::Ghz2_4, 1) > score(&a, Band::Ghz2_4, 3));
+}
+
+#[test]
+fn recommends_6_when_1_and_11_are_crowded() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let samples = vec![vec![
+        g20([0, 0], 1, -35, "clinic"), // ours
+        g20([1, 0], 1, -45, "neighbour-a"),
+        g20([2, 0], 1, -60, "neighbour-b"),
+        g20([3, 0], 11, -50, "neighbour-c"),
+        g20([4, 0], 11, -55, "neighbour-d"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let r = rec(&a, Band::Ghz2_4);
+    assert_eq!(r.channel, 6);
+    assert_eq!(r.current_channel, Some(1));
+    assert!(r.score < r.current_score.unwrap());
+    assert!(
+        r.reasons[0].starts_with("move from channel 1 to 6"),
+        "{:?}",
+        r.reasons
+    );
+    assert!(
+        r.reasons[0].contains("2 neighbour radios"),
+        "{:?}",
+        r.reasons
+    );
+}
+
+#[test]
+fn stays_on_the_current_channel_when_it_is_best() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let samples = vec![vec![
+        g20([0, 0], 6, -35, "clinic"),
+        g20([1, 0], 1, -45, "neighbour-a"),
+        g20([3, 0], 11, -50, "neighbour-c"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let r = rec(&a, Band::Ghz2_4);
+    assert_eq!((r.channel, r.current_channel), (6, Some(6)));
+    assert!(
+        r.reasons[0].starts_with("stay on channel 6"),
+        "{:?}",
+        r.reasons
+    );
+}
+
+#[test]
+fn small_gains_do_not_justify_a_move() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    // Channel 1 has one weak neighbour; 6 and 11 are empty: the gain is
+    // below the switching margin.
+    let samples = vec![vec![
+        g20([0, 0], 1, -35, "clinic"),
+        g20([1, 0], 1, -92, "far"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let r = rec(&a, Band::Ghz2_4);
+    assert_eq!(r.channel, 1);
+    assert!(
+        r.reasons[0].contains("not clearly better"),
+        "{:?}",
+        r.reasons
+    );
+}
+
+#[test]
+fn own_network_and_its_virtual_ssids_are_excluded() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let samples = vec![vec![
+        g20([0, 0], 1, -30, "clinic"),
+        g20([0, 1], 1, -30, "clinic-guest"), // our AP's guest SSID
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    assert_eq!(score(&a, Band::Ghz2_4, 1), 0.0);
+    assert_eq!(a.radios.len(), 1);
+    assert!(a.radios[0].own);
+    // Without knowing the own SSID, the same radio is interference.
+    let b = analyse(inputs(&phy, &samples, None));
+    assert!(score(&b, Band::Ghz2_4, 1) > 0.9);
+}
+
+#[test]
+fn virtual_ssids_of_one_radio_count_once() {
+    let phy = phy_2g(false);
+    let one_radio = vec![vec![
+        g20([5, 0], 6, -50, "a"),
+        g20([5, 1], 6, -50, "b"),
+        g20([5, 2], 6, -50, "c"),
+    ]];
+    let three_radios = vec![vec![
+        g20([5, 0], 6, -50, "a"),
+        g20([6, 0], 6, -50, "b"),
+        g20([7, 0], 6, -50, "c"),
+    ]];
+    let a = analyse(inputs(&phy, &one_radio, None));
+    let b = analyse(inputs(&phy, &three_radios, None));
+    let c6 = a
+        .channels
+        .iter()
+        .find(|c| c.channel == ch(Band::Ghz2_4, 6))
+        .unwrap();
+    assert_eq!((c6.bss_count, c6.radio_count), (3, 1));
+    assert!((score(&b, Band::Ghz2_4, 6) - 3.0 * score(&a, Band::Ghz2_4, 6)).abs() < 0.02);
+}
+
+#[test]
+fn wide_neighbours_occupy_several_20_mhz_channels() {
+    let phy = phy(&[5180, 5200, 5220, 5240, 5260, 5280]);
+    // An 80 MHz neighbour with primary 36 (5180), centred on 5210.
+    let samples = vec![vec![bss([1, 0], 5180, 80, 5210, -50, None, "wide")]];
+    let a = analyse(inputs(&phy, &samples, None));
+    let full = score(&a, Band::Ghz5, 36);
+    assert!(full > 0.9);
+    for n in [40, 44, 48] {
+        // Its secondary channels: half weight for a 20 MHz candidate.
+        let s = score(&a, Band::Ghz5, n);
+        assert!(
+            (s - round2(full * SECONDARY_OVERLAP)).abs() < 0.011,
+            "channel {n}: {s}"
+        );
+    }
+    assert_eq!(score(&a, Band::Ghz5, 52), 0.0);
+
+    // A 40 MHz neighbour on 2.4 GHz (primary 1, secondary 5, centre 2422)
+    // covers channels 1–9 with decreasing overlap and leaves 11 alone.
+    let phy = phy_2g(false);
+    let samples = vec![vec![bss([2, 0], 2412, 40, 2422, -50, None, "ht40")]];
+    let a = analyse(inputs(&phy, &samples, None));
+    assert!(score(&a, Band::Ghz2_4, 5) > score(&a, Band::Ghz2_4, 6));
+    assert!(
+        score(&a, Band::Ghz2_4, 6) > 0.3,
+        "a 40 MHz neighbour on 1+5 reaches 6"
+    );
+    assert!(score(&a, Band::Ghz2_4, 9) < 0.1);
+    assert_eq!(score(&a, Band::Ghz2_4, 11), 0.0);
+}
+
+#[test]
+fn wider_candidate_blocks_collect_everything_inside() {
+    let phy = phy(&[5180, 5200, 5220, 5240, 5260, 5280, 5300, 5320]);
+    let samples = vec![vec![bss([1, 0], 5220, 20, 5220, -50, None, "on-44")]];
+    let mut input = inputs(&phy, &samples, None);
+    input.width_mhz = 80;
+    let a = analyse(input);
+    // Every primary of the 36–48 block sees the neighbour on 44; 52–64 not.
+    for n in [36, 40, 44, 48] {
+        assert!(score(&a, Band::Ghz5, n) > 0.9, "channel {n}");
+    }
+    for n in [52, 56, 60, 64] {
+        assert_eq!(score(&a, Band::Ghz5, n), 0.0, "channel {n}");
+    }
+    assert_eq!(rec(&a, Band::Ghz5).width_mhz, 80);
+    assert_eq!(rec(&a, Band::Ghz5).channel, 52);
+}
+
+#[test]
+fn dfs_only_when_clearly_better_and_no_ir_is_flagged() {
+    let mut phy = phy(&[5180, 5200, 5260, 5280]);
+    for c in phy.iter_mut().filter(|c| c.freq.0 >= 5260) {
+        c.radar = true;
+    }
+    phy[1].no_ir = true;
+    // 36 is busy, 40 a little, 52/56 (DFS) empty.
+    let little = vec![vec![
+        bss([1, 0], 5180, 20, 5180, -50, None, "x"),
+        bss([2, 0], 5200, 20, 5200, -88, None, "y"),
+    ]];
+    let a = analyse(inputs(&phy, &little, None));
+    let r = rec(&a, Band::Ghz5);
+    assert_eq!(
+        r.channel, 40,
+        "a small gain does not justify DFS: {:?}",
+        r.reasons
+    );
+    assert!(
+        r.reasons.iter().any(|s| s.contains("no-IR")),
+        "{:?}",
+        r.reasons
+    );
+
+    let busy = vec![vec![
+        bss([1, 0], 5180, 20, 5180, -50, None, "x"),
+        bss([2, 0], 5200, 20, 5200, -50, None, "y"),
+    ]];
+    let b = analyse(inputs(&phy, &busy, None));
+    let r = rec(&b, Band::Ghz5);
+    assert_eq!(r.channel, 52);
+    assert!(
+        r.reasons
+            .iter()
+            .any(|s| s.contains("DFS") && s.contains("radar")),
+        "{:?}",
+        r.reasons
+    );
+    let c52 = b
+        .channels
+        .iter()
+        .find(|c| c.channel == ch(Band::Ghz5, 52))
+        .unwrap();
+    assert!(c52.dfs);
+}
+
+#[test]
+fn six_ghz_prefers_psc_channels() {
+    // Channels 1, 5 (PSC), 9, 21 (PSC).
+    let phy = phy(&[5955, 5975, 5995, 6055]);
+    let a = analyse(inputs(&phy, &[vec![]], None));
+    let r = rec(&a, Band::Ghz6);
+    assert_eq!(r.channel, 5, "all empty: the first PSC channel");
+    assert!(
+        a.channels
+            .iter()
+            .find(|c| c.channel == ch(Band::Ghz6, 21))
+            .unwrap()
+            .psc
+    );
+}
+
+#[test]
+fn channel_13_joins_the_plan_where_allowed() {
+    let crowded = vec![vec![
+        g20([1, 0], 1, -45, "a"),
+        g20([2, 0], 6, -45, "b"),
+        g20([3, 0], 11, -45, "c"),
+    ]];
+    let us = analyse(inputs(&phy_2g(false), &crowded, None));
+    assert!([1, 6, 11].contains(&rec(&us, Band::Ghz2_4).channel));
+    let eu = analyse(inputs(&phy_2g(true), &crowded, None));
+    assert_eq!(rec(&eu, Band::Ghz2_4).channel, 13);
+    // Disabled 13 (e.g. regulatory) is not a candidate.
+    let mut phy = phy_2g(true);
+    phy[12].disabled = true;
+    let c = analyse(inputs(&phy, &crowded, None));
+    assert_ne!(rec(&c, Band::Ghz2_4).channel, 13);
+    let c13 = c
+        .channels
+        .iter()
+        .find(|c| c.channel == ch(Band::Ghz2_4, 13))
+        .unwrap();
+    assert!(!c13.allowed && c13.score.is_none());
+}
+
+#[test]
+fn missing_inputs_lower_the_confidence() {
+    let phy = phy_2g(false);
+    let one = vec![vec![g20([1, 0], 1, -50, "a")]];
+    let a = analyse(inputs(&phy, &one, None));
+    // One sample and no survey: two steps down.
+    assert_eq!(a.confidence, Confidence::Low);
+    assert!(a.missing.iter().any(|m| m.contains("survey")));
+    assert!(a.missing.iter().any(|m| m.contains("single scan")));
+    assert!(a.missing.iter().any(|m| m.contains("BSS Load")));
+
+    let survey: Vec<SurveyEntry> = phy
+        .iter()
+        .map(|c| SurveyEntry {
+            freq: c.freq,
+            active_ms: Some(1000),
+            busy_ms: Some(if c.freq.0 == 2412 { 500 } else { 100 }),
+            ..Default::default()
+        })
+        .collect();
+    let three = vec![one[0].clone(), one[0].clone(), one[0].clone()];
+    let mut input = inputs(&phy, &three, None);
+    input.survey = &survey;
+    let b = analyse(input);
+    assert_eq!(b.confidence, Confidence::High);
+    let c1 = b
+        .channels
+        .iter()
+        .find(|c| c.channel == ch(Band::Ghz2_4, 1))
+        .unwrap();
+    assert_eq!(c1.busy_pct, Some(50.0));
+    // Busy time adds to the score: 50 % busy weighs BUSY_WEIGHT / 2.
+    let without = score(&a, Band::Ghz2_4, 1);
+    assert!((c1.score.unwrap() - (without + BUSY_WEIGHT * 0.5)).abs() < 0.011);
+
+    input.fresh = false;
+    assert_eq!(analyse(input).confidence, Confidence::Medium);
+}
+
+#[test]
+fn advertised_load_raises_the_weight() {
+    let phy = phy_2g(false);
+    let idle = vec![vec![bss([1, 0], 2412, 20, 2412, -50, Some(0.0), "a")]];
+    let busy = vec![vec![bss([1, 0], 2412, 20, 2412, -50, Some(90.0), "a")]];
+    let unknown = vec![vec![bss([1, 0], 2412, 20, 2412, -50, None, "a")]];
+    let s =
+        |samples: &Vec<Vec<BssView>>| score(&analyse(inputs(&phy, samples, None)), Band::Ghz2_4, 1);
+    assert!(s(&idle) < s(&unknown) && s(&unknown) < s(&busy));
+}
+
+#[test]
+fn neighbours_that_come_and_go_count_by_presence() {
+    let phy = phy_2g(false);
+    let steady = g20([1, 0], 1, -50, "steady");
+    let flaky = g20([2, 0], 11, -50, "flaky");
+    let samples = vec![
+        vec![steady.clone(), flaky.clone()],
+        vec![steady.clone()],
+        vec![steady.clone()],
+        vec![steady],
+    ];
+    let a = analyse(inputs(&phy, &samples, None));
+    let flaky_radio = a.radios.iter().find(|r| r.ssids[0].0 == b"flaky").unwrap();
+    assert_eq!(flaky_radio.presence, 0.25);
+    assert!((score(&a, Band::Ghz2_4, 11) * 4.0 - score(&a, Band::Ghz2_4, 1)).abs() < 0.03);
+}
+
+#[test]
+fn signal_is_averaged_in_milliwatts_over_samples() {
+    let phy = phy_2g(false);
+    let samples = vec![
+        vec![g20([1, 0], 1, -40, "a")],
+        vec![g20([1, 0], 1, -60, "a")],
+    ];
+    let a = analyse(inputs(&phy, &samples, None));
+    // mean(1e-4, 1e-6) mW = 5.05e-5 mW = −43 dBm (not the −50 of a dB average)
+    assert_eq!(a.radios[0].signal, Some(Dbm(-43)));
+}
