@@ -385,7 +385,7 @@ mod tests {
             ..Default::default()
         };
         let phy = [
-            ch(904, false),  // S1G: not ours
+            ch(904, false), // S1G: not ours
             ch(2412, false),
             ch(2484, true), // disabled by regulatory
             ch(5180, false),

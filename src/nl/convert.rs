@@ -6,13 +6,13 @@
 
 use crate::model::{
     BssStatus, Dbm, DfsRegion, IfType, MacAddr, Mhz, PhyChannel, RateGeneration, RateInfo,
-    RegDomain, ScanBss,
-    Ssid, StationInfo, SurveyEntry, WirelessInterface,
+    RegDomain, ScanBss, Ssid, StationInfo, SurveyEntry, WirelessInterface,
 };
 use wl_nl80211::packet_core::Nla;
 use wl_nl80211::{
-    Nl80211Attr, Nl80211BandInfo, Nl80211BssInfo, Nl80211FrequencyInfo, Nl80211ChannelWidth, Nl80211EhtGi, Nl80211HeGi,
-    Nl80211InterfaceType, Nl80211RateInfo, Nl80211StationInfo, Nl80211SurveyInfo,
+    Nl80211Attr, Nl80211BandInfo, Nl80211BssInfo, Nl80211ChannelWidth, Nl80211EhtGi,
+    Nl80211FrequencyInfo, Nl80211HeGi, Nl80211InterfaceType, Nl80211RateInfo, Nl80211StationInfo,
+    Nl80211SurveyInfo,
 };
 
 /// `NL80211_SURVEY_INFO_IN_USE`: a flag wl-nl80211 leaves undecoded.

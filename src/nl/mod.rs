@@ -13,8 +13,8 @@ mod route;
 pub use route::ip_state;
 
 pub use convert::{
-    interface_from_attrs, phy_channels_from_attrs, rate_from_attrs, reg_domain_from_attrs, scan_bss_from_attrs,
-    station_from_attrs, survey_from_attrs,
+    interface_from_attrs, phy_channels_from_attrs, rate_from_attrs, reg_domain_from_attrs,
+    scan_bss_from_attrs, station_from_attrs, survey_from_attrs,
 };
 
 use crate::error::{Error, Result};
@@ -242,7 +242,10 @@ impl Nl80211 {
         let mut channels = Vec::new();
         for msg in &messages {
             let attrs = &msg.payload.attributes;
-            if attrs.iter().any(|a| matches!(a, Nl80211Attr::Wiphy(p) if *p == phy)) {
+            if attrs
+                .iter()
+                .any(|a| matches!(a, Nl80211Attr::Wiphy(p) if *p == phy))
+            {
                 phy_channels_from_attrs(attrs, &mut channels);
             }
         }
