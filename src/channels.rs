@@ -243,9 +243,15 @@ fn block_for(
         (Band::Ghz2_4, _) => return None,
         (band, w) if matches!(w, 20 | 40 | 80 | 160 | 320) => {
             // 5 and 6 GHz blocks are aligned: 5 GHz blocks start at 5170 MHz
-            // + k·w (channel 36 is 5170–5190), 6 GHz at 5945 MHz + k·w
-            // (channel 1 is 5945–5965).
-            let base = if band == Band::Ghz5 { 5170 } else { 5945 };
+            // + k·w (channel 36 is 5170–5190) up to channel 144, and at
+            // 5735 MHz + k·w from channel 149 on (U-NII-3/4 sit 5 MHz off the
+            // lower grid); 6 GHz blocks at 5945 MHz + k·w (channel 1 is
+            // 5945–5965).
+            let base = match band {
+                Band::Ghz5 if pf >= 5735 => 5735,
+                Band::Ghz5 => 5170,
+                _ => 5945,
+            };
             if pf < base {
                 return None;
             }
@@ -552,7 +558,10 @@ fn candidates(
         Band::Ghz2_4 => {
             // The non-overlapping plans: 1/6/11 everywhere; 1/5/9/13 too
             // where the regulatory domain allows channel 13.
-            let thirteen = allowed.contains_key(&Channel { band, number: 13 });
+            // A no-IR channel 13 (world domain) is no basis for that plan.
+            let thirteen = allowed
+                .get(&Channel { band, number: 13 })
+                .is_some_and(|c| !c.no_ir);
             let mut plan = vec![1, 6, 11];
             if thirteen {
                 plan.extend([5, 9, 13]);

@@ -97,6 +97,74 @@ pub enum Command {
                       each entry's age is shown."
     )]
     Scan(ScanArgs),
+
+    /// Rate every channel's congestion and recommend the best one per band
+    #[command(
+        long_about = "Rate every channel the radio's regulatory domain allows by how \
+                      congested it is, and recommend the best channel per band for the \
+                      requested width, with the reasons, the current channel of your own \
+                      network, and how sure the recommendation is.\n\n\
+                      The evidence: the neighbour radios from scans (their real spectrum, \
+                      signal strength, advertised BSS Load, and how often they were seen \
+                      over --samples scans), and the driver's survey busy time when it \
+                      reports one. Your own network (the connected SSID, or --ssid) is \
+                      excluded from the interference and shown apart. Lower score = less \
+                      congested; the model is documented in docs/channel-scoring.md.\n\n\
+                      Triggering scans needs CAP_NET_ADMIN (root); without it the kernel's \
+                      cached results are used and the confidence drops."
+    )]
+    Channels(ChannelsArgs),
+}
+
+/// `--width` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WidthArg {
+    #[value(name = "20")]
+    W20,
+    #[value(name = "40")]
+    W40,
+    #[value(name = "80")]
+    W80,
+    #[value(name = "160")]
+    W160,
+}
+
+impl WidthArg {
+    pub fn mhz(self) -> u32 {
+        match self {
+            WidthArg::W20 => 20,
+            WidthArg::W40 => 40,
+            WidthArg::W80 => 80,
+            WidthArg::W160 => 160,
+        }
+    }
+}
+
+/// Arguments of `wifidiag channels`.
+#[derive(Debug, Args)]
+pub struct ChannelsArgs {
+    /// The wireless interface (default: the connected station interface, else the first)
+    pub iface: Option<String>,
+
+    /// Number of scans to combine (neighbours that come and go count by how often they were seen)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub samples: u32,
+
+    /// Pause between scans
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
+    pub interval: std::time::Duration,
+
+    /// Your own network's SSID (default: the SSID the interface is connected to)
+    #[arg(long)]
+    pub ssid: Option<String>,
+
+    /// Channel width to recommend for
+    #[arg(long, value_enum, default_value_t = WidthArg::W20)]
+    pub width: WidthArg,
+
+    /// How long to wait for each scan to complete
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
 }
 
 /// `--band` values.

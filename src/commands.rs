@@ -4,10 +4,12 @@
 use anyhow::Context;
 use std::io::Write;
 use std::net::IpAddr;
-use wifidiag::cli::{ScanArgs, StatusArgs};
-use wifidiag::model::{parse_resolv_conf, select_interfaces, IfType, WirelessInterface};
+use wifidiag::channels::ChannelInputs;
+use wifidiag::cli::{ChannelsArgs, ScanArgs, StatusArgs};
+use wifidiag::model::{parse_resolv_conf, select_interfaces, IfType, Ssid, WirelessInterface};
 use wifidiag::nl::{self, Nl80211, ScanOutcome};
 use wifidiag::output::Envelope;
+use wifidiag::report::channels::{self as channels_report, ChannelsContext, ChannelsReport};
 use wifidiag::report::interfaces::{self, InterfacesReport};
 use wifidiag::report::scan::{self as scan_report, BssEntry, ChannelEntry, ScanReport};
 use wifidiag::report::status::{self, InterfaceStatus, StatusInputs, StatusReport};
@@ -23,6 +25,40 @@ mod progress {
     pub struct Spinner(Option<ProgressBar>);
 
     impl Drop for Spinner {
+        fn drop(&mut self) {
+            if let Some(bar) = self.0.take() {
+                bar.finish_and_clear();
+            }
+        }
+    }
+
+    /// A progress bar of `total` steps on stderr, only on a terminal and
+    /// only when there is more than one step.
+    pub fn bar(total: u64, message: &str) -> Bar {
+        if total < 2 || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(250));
+        Bar(Some(bar))
+    }
+
+    /// See [`bar`]; cleared when dropped.
+    pub struct Bar(Option<ProgressBar>);
+
+    impl Bar {
+        pub fn inc(&self) {
+            if let Some(bar) = &self.0 {
+                bar.inc(1);
+            }
+        }
+    }
+
+    impl Drop for Bar {
         fn drop(&mut self) {
             if let Some(bar) = self.0.take() {
                 bar.finish_and_clear();
@@ -131,36 +167,9 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
         let band = args.band.map(Into::into);
         let freqs = wifidiag::scan::scan_frequencies(&nl.phy_channels(iface.phy)?, band);
         let spinner = progress::spinner(&format!("scanning on {name}"));
-        let outcome = if freqs.is_empty() {
-            // No channel of the requested band on this radio: nothing to scan.
-            Ok(ScanOutcome::Completed)
-        } else {
-            nl.trigger_scan(ifindex, &freqs, args.timeout)
-        };
+        let outcome = scan_once(&nl, ifindex, &freqs, args.timeout);
         drop(spinner);
-        match outcome {
-            Ok(ScanOutcome::Completed) => (true, None),
-            Ok(ScanOutcome::Aborted) => (
-                false,
-                Some(cached_notice(
-                    "the scan was aborted by the driver or another program",
-                )),
-            ),
-            Ok(ScanOutcome::TimedOut) => (
-                false,
-                Some(cached_notice(&format!(
-                    "the scan did not complete within {}",
-                    humantime::format_duration(args.timeout)
-                ))),
-            ),
-            Err(Error::PermissionDenied { .. }) => (
-                false,
-                Some(cached_notice(
-                    "not permitted to trigger a scan (needs CAP_NET_ADMIN: run as root)",
-                )),
-            ),
-            Err(err) => return Err(err.into()),
-        }
+        outcome?
     };
     if let Some(notice) = &notice {
         eprintln!("wifidiag: {notice}");
@@ -185,6 +194,123 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
     }
     .context("writing the scan results")?;
     out.flush().context("writing the scan results")?;
+    Ok(ExitCode::Success)
+}
+
+/// Triggers one scan and says whether its results are fresh, and if not why.
+/// Only errors other than "not permitted" fail.
+fn scan_once(
+    nl: &Nl80211,
+    ifindex: u32,
+    freqs: &[u32],
+    timeout: std::time::Duration,
+) -> wifidiag::Result<(bool, Option<String>)> {
+    if freqs.is_empty() {
+        // No channel of the requested band on this radio: nothing to scan.
+        return Ok((true, None));
+    }
+    Ok(match nl.trigger_scan(ifindex, freqs, timeout) {
+        Ok(ScanOutcome::Completed) => (true, None),
+        Ok(ScanOutcome::Aborted) => (
+            false,
+            Some(cached_notice(
+                "the scan was aborted by the driver or another program",
+            )),
+        ),
+        Ok(ScanOutcome::TimedOut) => (
+            false,
+            Some(cached_notice(&format!(
+                "the scan did not complete within {}",
+                humantime::format_duration(timeout)
+            ))),
+        ),
+        Err(Error::PermissionDenied { .. }) => (
+            false,
+            Some(cached_notice(
+                "not permitted to trigger a scan (needs CAP_NET_ADMIN: run as root)",
+            )),
+        ),
+        Err(err) => return Err(err),
+    })
+}
+
+pub fn channels(
+    out: &mut impl Write,
+    opts: &Output,
+    args: &ChannelsArgs,
+) -> anyhow::Result<ExitCode> {
+    let nl = Nl80211::open()?;
+    let iface = pick_scan_interface(nl.interfaces()?, args.iface.as_deref())?;
+    let name = iface.name.clone().unwrap_or_default();
+    let ifindex = iface.ifindex.context("the interface has no index")?;
+    let phy_channels = nl.phy_channels(iface.phy)?;
+    let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
+    let own_ssid = match &args.ssid {
+        Some(s) => Some(Ssid(s.as_bytes().to_vec())),
+        None => iface.ssid.clone(),
+    };
+
+    let total = args.samples as usize;
+    let bar = progress::bar(total as u64, &format!("scanning on {name}"));
+    let mut samples = Vec::with_capacity(total);
+    let mut fresh = true;
+    let mut notice = None;
+    for i in 0..total {
+        if i > 0 {
+            std::thread::sleep(args.interval);
+        }
+        // Once a scan is refused, the rest are too: use the cache.
+        let started = std::time::Instant::now();
+        if fresh {
+            let (ok, why) = scan_once(&nl, ifindex, &freqs, args.timeout)?;
+            if !ok {
+                fresh = false;
+                notice = why;
+            }
+        }
+        let mut views = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
+        if fresh {
+            // The kernel keeps entries up to 30 s: after a fresh scan, one
+            // older than the scan is a network that has gone quiet.
+            wifidiag::scan::drop_older_than(&mut views, started.elapsed());
+        }
+        samples.push(views);
+        bar.inc();
+    }
+    drop(bar);
+    if let Some(n) = &notice {
+        eprintln!("wifidiag: {n}");
+    }
+    // The survey accumulates over the scans just made; a driver without
+    // one leaves it empty and the analysis says so.
+    let survey = nl.survey(ifindex).unwrap_or_default();
+    let analysis = wifidiag::channels::analyse(ChannelInputs {
+        phy_channels: &phy_channels,
+        samples: &samples,
+        survey: &survey,
+        own_ssid: own_ssid.as_ref(),
+        width_mhz: args.width.mhz(),
+        fresh,
+    });
+    let report = ChannelsReport::new(
+        ChannelsContext {
+            envelope: Envelope::now(channels_report::SCHEMA),
+            interface: name,
+            own_ssid,
+            width_mhz: args.width.mhz(),
+            samples: total,
+            fresh,
+            notice,
+        },
+        &analysis,
+    );
+    if opts.json {
+        report.write_json(out)
+    } else {
+        report.write_human(out, opts.styled)
+    }
+    .context("writing the channel ratings")?;
+    out.flush().context("writing the channel ratings")?;
     Ok(ExitCode::Success)
 }
 

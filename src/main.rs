@@ -59,5 +59,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Interfaces(_) => commands::interfaces(&mut out, &opts),
         Command::Status(args) => commands::status(&mut out, &opts, args),
         Command::Scan(args) => commands::scan(&mut out, &opts, args),
+        Command::Channels(args) => commands::channels(&mut out, &opts, args),
     }
 }

@@ -221,6 +221,17 @@ pub fn filter(views: Vec<BssView>, band: Option<Band>, ssid: Option<&str>) -> Ve
         .collect()
 }
 
+/// Slack for the kernel's age bookkeeping (it counts from the last frame's
+/// arrival, the caller from before the trigger).
+pub const AGE_SLACK_MS: u64 = 1_000;
+
+/// Removes the BSSes the kernel last heard more than `max_age` ago (plus
+/// [`AGE_SLACK_MS`]); the associated BSS is always kept.
+pub fn drop_older_than(views: &mut Vec<BssView>, max_age: std::time::Duration) {
+    let limit = max_age.as_millis() as u64 + AGE_SLACK_MS;
+    views.retain(|v| v.associated || v.age_ms.is_none_or(|age| u64::from(age) <= limit));
+}
+
 /// Strongest first; BSSes without a signal last; ties by BSSID for a stable order.
 pub fn sort_by_signal(views: &mut [BssView]) {
     views.sort_by(|a, b| {
@@ -395,6 +406,21 @@ mod tests {
         assert_eq!(scan_frequencies(&phy, None), [2412, 5180, 5955]);
         assert_eq!(scan_frequencies(&phy, Some(Band::Ghz5)), [5180]);
         assert_eq!(scan_frequencies(&phy, Some(Band::Ghz6)), [5955]);
+    }
+
+    #[test]
+    fn stale_entries_are_dropped_but_not_our_own() {
+        let mut fresh = bss([2, 0, 0, 0, 1, 0], 2412, -50, ies(b"a", None, false));
+        fresh.seen_ms_ago = Some(4_000);
+        let mut stale = bss([2, 0, 0, 0, 2, 0], 2412, -50, ies(b"b", None, false));
+        stale.seen_ms_ago = Some(20_000);
+        let mut ours = bss([2, 0, 0, 0, 3, 0], 2412, -50, ies(b"c", None, false));
+        ours.seen_ms_ago = Some(25_000);
+        ours.status = Some(BssStatus::Associated);
+        let mut views = analyse(&[fresh, stale, ours]);
+        drop_older_than(&mut views, std::time::Duration::from_secs(5));
+        let kept: Vec<u8> = views.iter().map(|v| v.bssid.0[4]).collect();
+        assert_eq!(kept, [1, 3]);
     }
 
     #[test]

@@ -352,6 +352,27 @@ fn dfs_only_when_clearly_better_and_no_ir_is_flagged() {
 }
 
 #[test]
+fn upper_5ghz_blocks_align_on_channel_149() {
+    let phy = phy(&[5745, 5765, 5785, 5805, 5825]);
+    let empty = [vec![]];
+    for width in [20, 40, 80] {
+        let mut input = inputs(&phy, &empty, None);
+        input.width_mhz = width;
+        let a = analyse(input);
+        for n in [149, 153, 157, 161] {
+            assert_eq!(score(&a, Band::Ghz5, n), 0.0, "channel {n} at {width} MHz");
+        }
+        let c165 = a
+            .channels
+            .iter()
+            .find(|c| c.channel == ch(Band::Ghz5, 165))
+            .unwrap();
+        // 165 pairs with 169/173/177, absent here: only 20 MHz is possible.
+        assert_eq!(c165.score.is_some(), width == 20, "165 at {width} MHz");
+    }
+}
+
+#[test]
 fn six_ghz_prefers_psc_channels() {
     // Channels 1, 5 (PSC), 9, 21 (PSC).
     let phy = phy(&[5955, 5975, 5995, 6055]);

@@ -166,9 +166,10 @@ impl Nl80211 {
     /// new results (or an abort) for it, at most `timeout`.
     ///
     /// The scan multicast group is joined *before* the trigger is sent, on a
-    /// socket of its own, so the completion cannot be missed. A scan already
-    /// running on the radio (EBUSY) is waited for rather than failed: its
-    /// results are as fresh as ours would be. Lacking `CAP_NET_ADMIN` gives
+    /// socket of its own, so the completion cannot be missed. When another
+    /// scan is running on the radio (EBUSY: the connection manager's, often
+    /// on a few channels only), its end is awaited and ours triggered then,
+    /// all within `timeout`. Lacking `CAP_NET_ADMIN` gives
     /// [`Error::PermissionDenied`]; the caller decides to fall back to the
     /// cache.
     ///
@@ -188,47 +189,29 @@ impl Nl80211 {
                 wl_nl80211::new_multicast_connection(&[Nl80211MulticastGroup::Scan])
                     .map_err(Error::Socket)?;
             tokio::spawn(connection);
+            let deadline = tokio::time::Instant::now() + timeout;
 
-            let mut trigger = wl_nl80211::Nl80211Scan::new(ifindex);
-            if !freqs.is_empty() {
-                trigger = trigger.scan_frequencies(freqs.to_vec());
-            }
-            let trigger = trigger.build();
-            let acks = handle.scan().trigger(trigger).execute().await;
-            match acks.try_collect::<Vec<_>>().await {
-                Ok(_) => {}
-                Err(Nl80211Error::NetlinkError(msg)) if msg.raw_code().abs() == EBUSY => {}
-                Err(err) => return Err(classify_request_error("scan trigger", err)),
-            }
-
-            let wait = async {
-                while let Some((msg, _)) = events.next().await {
-                    let (_, payload) = msg.into_parts();
-                    let NetlinkPayload::InnerMessage(raw) = payload else {
-                        continue;
-                    };
-                    let Ok(genl) = raw.parse_into_genlmsg::<Nl80211Message>() else {
-                        continue;
-                    };
-                    let ours = genl
-                        .payload
-                        .attributes
-                        .iter()
-                        .any(|a| matches!(a, Nl80211Attr::IfIndex(i) if *i == ifindex));
-                    if !ours {
-                        continue;
-                    }
-                    match genl.payload.cmd {
-                        Nl80211Command::NewScanResults => return ScanOutcome::Completed,
-                        Nl80211Command::ScanAborted => return ScanOutcome::Aborted,
-                        _ => {}
-                    }
+            loop {
+                let mut trigger = wl_nl80211::Nl80211Scan::new(ifindex);
+                if !freqs.is_empty() {
+                    trigger = trigger.scan_frequencies(freqs.to_vec());
                 }
-                ScanOutcome::TimedOut
-            };
-            Ok(tokio::time::timeout(timeout, wait)
-                .await
-                .unwrap_or(ScanOutcome::TimedOut))
+                let acks = handle.scan().trigger(trigger.build()).execute().await;
+                let busy = match acks.try_collect::<Vec<_>>().await {
+                    Ok(_) => false,
+                    Err(Nl80211Error::NetlinkError(msg)) if msg.raw_code().abs() == EBUSY => true,
+                    Err(err) => return Err(classify_request_error("scan trigger", err)),
+                };
+                let outcome = tokio::time::timeout_at(deadline, next_scan_end(&mut events, ifindex))
+                    .await
+                    .unwrap_or(ScanOutcome::TimedOut);
+                // Someone else's scan (the connection manager's, often on
+                // fewer channels) ended: now ours can run.
+                if busy && outcome != ScanOutcome::TimedOut {
+                    continue;
+                }
+                return Ok(outcome);
+            }
         })
     }
 
@@ -283,6 +266,37 @@ impl Nl80211 {
             .block_on(async move { request.await.try_collect::<Vec<_>>().await })
             .map_err(|err| classify_request_error(operation, err))
     }
+}
+
+/// Waits for the end of a scan on `ifindex`: new results or an abort.
+async fn next_scan_end<S>(events: &mut S, ifindex: u32) -> ScanOutcome
+where
+    S: futures::Stream<Item = (NetlinkMessage<genetlink::message::RawGenlMessage>, netlink_sys::SocketAddr)>
+        + Unpin,
+{
+    while let Some((msg, _)) = events.next().await {
+        let (_, payload) = msg.into_parts();
+        let NetlinkPayload::InnerMessage(raw) = payload else {
+            continue;
+        };
+        let Ok(genl) = raw.parse_into_genlmsg::<Nl80211Message>() else {
+            continue;
+        };
+        let ours = genl
+            .payload
+            .attributes
+            .iter()
+            .any(|a| matches!(a, Nl80211Attr::IfIndex(i) if *i == ifindex));
+        if !ours {
+            continue;
+        }
+        match genl.payload.cmd {
+            Nl80211Command::NewScanResults => return ScanOutcome::Completed,
+            Nl80211Command::ScanAborted => return ScanOutcome::Aborted,
+            _ => {}
+        }
+    }
+    ScanOutcome::TimedOut
 }
 
 /// Sends a message wl-nl80211 has no request builder for (e.g. GET_REG)

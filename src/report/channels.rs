@@ -1,0 +1,314 @@
+//! `wifidiag channels`: the `wifidiag.channels/1` document and its tables.
+
+use super::table::{new_table, NONE};
+use crate::channels::{ChannelAnalysis, Contribution, Radio};
+use crate::freq::Band;
+use crate::model::{MacAddr, Mhz, Ssid};
+use crate::output::Envelope;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The schema identifier of this document.
+pub const SCHEMA: &str = "wifidiag.channels/1";
+
+/// The `wifidiag channels --json` document.
+#[derive(Debug, Serialize)]
+pub struct ChannelsReport {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub interface: String,
+    /// The network treated as the user's own (excluded from interference).
+    pub own_ssid: Option<Ssid>,
+    pub width_mhz: u32,
+    pub samples: usize,
+    /// False when the scans were the kernel's cache (see `notice`).
+    pub fresh: bool,
+    pub notice: Option<String>,
+    /// Overall confidence: `high`, `medium`, `low`.
+    pub confidence: &'static str,
+    /// Inputs that were missing or weak, in words.
+    pub missing: Vec<String>,
+    pub recommendations: Vec<RecommendationEntry>,
+    /// Every channel of the phy in 2.4/5/6 GHz; lower score = better.
+    pub channels: Vec<ChannelEntry>,
+    /// The user's own access points (not counted as interference).
+    pub own_network: Vec<RadioEntry>,
+}
+
+/// One recommendation.
+#[derive(Debug, Serialize)]
+pub struct RecommendationEntry {
+    pub band: Band,
+    pub channel: u16,
+    pub width_mhz: u32,
+    pub current_channel: Option<u16>,
+    pub score: f64,
+    pub current_score: Option<f64>,
+    pub confidence: &'static str,
+    pub reasons: Vec<String>,
+    /// The radios that weigh most on the recommended channel.
+    pub contributors: Vec<ContributorEntry>,
+}
+
+/// One channel's rating.
+#[derive(Debug, Serialize)]
+pub struct ChannelEntry {
+    pub channel: u16,
+    pub freq_mhz: Mhz,
+    pub band: Band,
+    /// Null when no valid block of the requested width has this primary.
+    pub score: Option<f64>,
+    pub bss_count: usize,
+    pub radio_count: usize,
+    pub strongest_dbm: Option<i32>,
+    pub utilization_pct: Option<f64>,
+    pub busy_pct: Option<f64>,
+    pub dfs: bool,
+    pub no_ir: bool,
+    pub psc: bool,
+    pub allowed: bool,
+    pub contributors: Vec<ContributorEntry>,
+}
+
+/// A neighbour radio's share of a score.
+#[derive(Debug, Serialize)]
+pub struct ContributorEntry {
+    pub bssids: Vec<MacAddr>,
+    pub ssids: Vec<Ssid>,
+    pub hidden_bsses: usize,
+    pub channel: Option<u16>,
+    pub width_mhz: u32,
+    pub signal_dbm: Option<i32>,
+    pub utilization_pct: Option<f64>,
+    pub presence: f64,
+    pub overlap: f64,
+    pub weight: f64,
+}
+
+/// A radio of the user's own network.
+#[derive(Debug, Serialize)]
+pub struct RadioEntry {
+    pub bssids: Vec<MacAddr>,
+    pub ssids: Vec<Ssid>,
+    pub band: Option<Band>,
+    pub channel: Option<u16>,
+    pub width_mhz: u32,
+    pub signal_dbm: Option<i32>,
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
+    let r = &radios[c.radio];
+    ContributorEntry {
+        bssids: r.bssids.clone(),
+        ssids: r.ssids.clone(),
+        hidden_bsses: r.hidden_bsses,
+        channel: r.channel.map(|c| c.number),
+        width_mhz: r.width_mhz,
+        signal_dbm: r.signal.map(|d| d.0),
+        utilization_pct: r.utilization_pct.map(|u| (u * 10.0).round() / 10.0),
+        presence: round2(r.presence),
+        overlap: round2(c.overlap),
+        weight: round2(c.weight),
+    }
+}
+
+/// What the command knows besides the analysis.
+pub struct ChannelsContext {
+    pub envelope: Envelope,
+    pub interface: String,
+    pub own_ssid: Option<Ssid>,
+    pub width_mhz: u32,
+    pub samples: usize,
+    pub fresh: bool,
+    pub notice: Option<String>,
+}
+
+impl ChannelsReport {
+    pub fn new(ctx: ChannelsContext, a: &ChannelAnalysis) -> Self {
+        ChannelsReport {
+            envelope: ctx.envelope,
+            interface: ctx.interface,
+            own_ssid: ctx.own_ssid,
+            width_mhz: ctx.width_mhz,
+            samples: ctx.samples,
+            fresh: ctx.fresh,
+            notice: ctx.notice,
+            confidence: a.confidence.label(),
+            missing: a.missing.clone(),
+            recommendations: a
+                .recommendations
+                .iter()
+                .map(|r| RecommendationEntry {
+                    band: r.band,
+                    channel: r.channel,
+                    width_mhz: r.width_mhz,
+                    current_channel: r.current_channel,
+                    score: r.score,
+                    current_score: r.current_score,
+                    confidence: r.confidence.label(),
+                    reasons: r.reasons.clone(),
+                    contributors: r
+                        .contributors
+                        .iter()
+                        .map(|c| contributor(&a.radios, c))
+                        .collect(),
+                })
+                .collect(),
+            channels: a
+                .channels
+                .iter()
+                .map(|c| ChannelEntry {
+                    channel: c.channel.number,
+                    freq_mhz: c.freq,
+                    band: c.channel.band,
+                    score: c.score,
+                    bss_count: c.bss_count,
+                    radio_count: c.radio_count,
+                    strongest_dbm: c.strongest.map(|d| d.0),
+                    utilization_pct: c.utilization_pct.map(|u| (u * 10.0).round() / 10.0),
+                    busy_pct: c.busy_pct,
+                    dfs: c.dfs,
+                    no_ir: c.no_ir,
+                    psc: c.psc,
+                    allowed: c.allowed,
+                    contributors: c
+                        .contributors
+                        .iter()
+                        .map(|x| contributor(&a.radios, x))
+                        .collect(),
+                })
+                .collect(),
+            own_network: a
+                .radios
+                .iter()
+                .filter(|r| r.own)
+                .map(|r| RadioEntry {
+                    bssids: r.bssids.clone(),
+                    ssids: r.ssids.clone(),
+                    band: r.channel.map(|c| c.band),
+                    channel: r.channel.map(|c| c.number),
+                    width_mhz: r.width_mhz,
+                    signal_dbm: r.signal.map(|d| d.0),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+
+    /// Recommendations first (what to do), then a table per band of the
+    /// channels that are allowed or crowded, then what was missing.
+    pub fn write_human(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
+        let own = self.own_ssid.as_ref().map_or_else(
+            || "none given".to_string(),
+            |s| format!("\"{}\"", s.escaped()),
+        );
+        writeln!(
+            out,
+            "Channels seen from {} ({} sample{}, {} MHz width, own network: {own}); lower score = less congested.",
+            self.interface,
+            self.samples,
+            if self.samples == 1 { "" } else { "s" },
+            self.width_mhz
+        )?;
+        writeln!(out)?;
+        for r in &self.recommendations {
+            let current = r.current_channel.map_or(String::new(), |c| {
+                format!(
+                    " (now {c}, score {:.2})",
+                    r.current_score.unwrap_or_default()
+                )
+            });
+            writeln!(
+                out,
+                "{}: recommend channel {} at {} MHz, score {:.2}{current}, confidence {}",
+                r.band, r.channel, r.width_mhz, r.score, r.confidence
+            )?;
+            for reason in &r.reasons {
+                writeln!(out, "  - {reason}")?;
+            }
+        }
+        for band in [Band::Ghz2_4, Band::Ghz5, Band::Ghz6] {
+            let rows: Vec<&ChannelEntry> = self
+                .channels
+                .iter()
+                .filter(|c| c.band == band && (c.allowed || c.bss_count > 0))
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            writeln!(out)?;
+            let mut table = new_table(
+                styled,
+                &[
+                    "Band",
+                    "Ch",
+                    "Score",
+                    "BSSes",
+                    "Radios",
+                    "Strongest",
+                    "Load",
+                    "Busy",
+                    "Flags",
+                ],
+            );
+            for c in rows {
+                let mut flags = Vec::new();
+                if !c.allowed {
+                    flags.push("not allowed");
+                }
+                if c.dfs {
+                    flags.push("DFS");
+                }
+                if c.no_ir {
+                    flags.push("no-IR");
+                }
+                if c.psc {
+                    flags.push("PSC");
+                }
+                if self
+                    .own_network
+                    .iter()
+                    .any(|o| o.band == Some(band) && o.channel == Some(c.channel))
+                {
+                    flags.push("yours");
+                }
+                table.add_row(vec![
+                    band.to_string(),
+                    c.channel.to_string(),
+                    c.score.map_or(NONE.into(), |s| format!("{s:.2}")),
+                    c.bss_count.to_string(),
+                    c.radio_count.to_string(),
+                    c.strongest_dbm.map_or(NONE.into(), |d| format!("{d} dBm")),
+                    c.utilization_pct
+                        .map_or(NONE.into(), |u| format!("{u:.0} %")),
+                    c.busy_pct.map_or(NONE.into(), |b| format!("{b:.0} %")),
+                    flags.join(", "),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+        }
+        if !self.missing.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Confidence {}; missing or weak inputs:",
+                self.confidence
+            )?;
+            for m in &self.missing {
+                writeln!(out, "  - {m}")?;
+            }
+        }
+        if let Some(notice) = &self.notice {
+            writeln!(out, "Note: {notice}")?;
+        }
+        writeln!(out, "How scores are computed: docs/channel-scoring.md")
+    }
+}
