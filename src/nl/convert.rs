@@ -16,7 +16,7 @@ use wl_nl80211::{
 };
 
 /// `NL80211_SURVEY_INFO_IN_USE`: a flag wl-nl80211 leaves undecoded.
-const SURVEY_INFO_IN_USE: u16 = 2;
+const SURVEY_INFO_IN_USE: u16 = 3;
 /// `NL80211_ATTR_REG_ALPHA2`, `NL80211_ATTR_DFS_REGION` and
 /// `NL80211_ATTR_WIPHY_SELF_MANAGED_REG`: regulatory attributes wl-nl80211
 /// leaves undecoded (nl80211.h).

@@ -8,6 +8,8 @@
 //! "no nl80211 family", not "file not found").
 
 mod convert;
+#[cfg(test)]
+mod fixtures;
 mod route;
 
 pub use route::ip_state;
@@ -202,9 +204,10 @@ impl Nl80211 {
                     Err(Nl80211Error::NetlinkError(msg)) if msg.raw_code().abs() == EBUSY => true,
                     Err(err) => return Err(classify_request_error("scan trigger", err)),
                 };
-                let outcome = tokio::time::timeout_at(deadline, next_scan_end(&mut events, ifindex))
-                    .await
-                    .unwrap_or(ScanOutcome::TimedOut);
+                let outcome =
+                    tokio::time::timeout_at(deadline, next_scan_end(&mut events, ifindex))
+                        .await
+                        .unwrap_or(ScanOutcome::TimedOut);
                 // Someone else's scan (the connection manager's, often on
                 // fewer channels) ended: now ours can run.
                 if busy && outcome != ScanOutcome::TimedOut {
@@ -271,8 +274,12 @@ impl Nl80211 {
 /// Waits for the end of a scan on `ifindex`: new results or an abort.
 async fn next_scan_end<S>(events: &mut S, ifindex: u32) -> ScanOutcome
 where
-    S: futures::Stream<Item = (NetlinkMessage<genetlink::message::RawGenlMessage>, netlink_sys::SocketAddr)>
-        + Unpin,
+    S: futures::Stream<
+            Item = (
+                NetlinkMessage<genetlink::message::RawGenlMessage>,
+                netlink_sys::SocketAddr,
+            ),
+        > + Unpin,
 {
     while let Some((msg, _)) = events.next().await {
         let (_, payload) = msg.into_parts();
