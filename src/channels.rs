@@ -38,6 +38,9 @@ pub const BUSY_WEIGHT: f64 = 2.0;
 /// reason to move.
 pub const SWITCH_MARGIN_ABS: f64 = 0.3;
 pub const SWITCH_MARGIN_RATIO: f64 = 0.2;
+/// Scores closer than this are a tie (survey busy time jitters by a few
+/// tenths of a percent between channels); ties go to the lower channel.
+pub const TIE_TOLERANCE: f64 = 0.05;
 /// A DFS channel (5 GHz) or a non-PSC channel (6 GHz) is recommended over
 /// the best preferred channel only when it is better by this much.
 pub const CLEARLY_BETTER_ABS: f64 = 0.5;
@@ -468,8 +471,10 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
                 .filter_map(|r| r.utilization_pct)
                 .reduce(f64::max),
             busy_pct: busy_of(phy.freq).map(|b| round2(b * 100.0)),
-            dfs: phy.radar,
-            no_ir: phy.no_ir,
+            // A wide block needs DFS (or is passive-only) when any of its
+            // 20 MHz members does.
+            dfs: block_flag(&block, &allowed, phy.radar, |c| c.radar),
+            no_ir: block_flag(&block, &allowed, phy.no_ir, |c| c.no_ir),
             allowed: !phy.disabled,
             psc: ch.band == Band::Ghz6 && ch.number % 16 == 5,
             contributors,
@@ -488,6 +493,18 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
         missing,
         confidence,
     }
+}
+
+fn block_flag(
+    block: &Option<Block>,
+    allowed: &BTreeMap<Channel, &PhyChannel>,
+    own: bool,
+    flag: impl Fn(&PhyChannel) -> bool,
+) -> bool {
+    own || block
+        .iter()
+        .flat_map(|b| &b.members)
+        .any(|m| allowed.get(m).is_some_and(|c| flag(c)))
 }
 
 fn round2(x: f64) -> f64 {
@@ -549,12 +566,11 @@ fn candidates(
     channels: &[ChannelRating],
     allowed: &BTreeMap<Channel, &PhyChannel>,
 ) -> Vec<u16> {
-    let usable = |n: u16| {
-        channels
-            .iter()
-            .any(|c| c.channel.band == band && c.channel.number == n && c.score.is_some())
-    };
-    match band {
+    let scored: Vec<&ChannelRating> = channels
+        .iter()
+        .filter(|c| c.channel.band == band && c.score.is_some())
+        .collect();
+    let mut cands: Vec<&ChannelRating> = match band {
         Band::Ghz2_4 => {
             // The non-overlapping plans: 1/6/11 everywhere; 1/5/9/13 too
             // where the regulatory domain allows channel 13.
@@ -566,13 +582,37 @@ fn candidates(
             if thirteen {
                 plan.extend([5, 9, 13]);
             }
-            plan.into_iter().filter(|&n| usable(n)).collect()
+            scored
+                .into_iter()
+                .filter(|c| plan.contains(&c.channel.number))
+                .collect()
         }
-        _ => channels
-            .iter()
-            .filter(|c| c.channel.band == band && c.score.is_some())
-            .map(|c| c.channel.number)
+        _ => scored
+            .into_iter()
+            .filter(|c| on_20mhz_grid(c.channel))
             .collect(),
+    };
+    // Passive-only channels only when nothing else is left (in the world
+    // domain every 5 GHz channel is no-IR until a country is known).
+    if cands.iter().any(|c| !c.no_ir) {
+        cands.retain(|c| !c.no_ir);
+    }
+    cands.into_iter().map(|c| c.channel.number).collect()
+}
+
+/// Whether a channel number is a 20 MHz channel an access point can use as
+/// primary: 5 GHz 36, 40, … 144 and 149, 153, … 177; 6 GHz 1, 5, 9, …
+/// (not the 5/10 MHz or 40/80 MHz centre numbers in between).
+pub fn on_20mhz_grid(ch: Channel) -> bool {
+    match ch.band {
+        Band::Ghz2_4 => true,
+        Band::Ghz5 => match ch.number {
+            32..=144 => ch.number % 4 == 0,
+            149..=177 => ch.number % 4 == 1,
+            _ => false,
+        },
+        Band::Ghz6 => ch.number % 4 == 1,
+        Band::Ghz60 => false,
     }
 }
 
@@ -604,7 +644,12 @@ fn recommend(
             .iter()
             .copied()
             .filter(|&n| rating(channels, band, n).is_some_and(filter))
-            .min_by(|a, b| score_of(*a).total_cmp(&score_of(*b)).then(a.cmp(b)))
+            .fold(None, |best: Option<u16>, n| match best {
+                // Scores within TIE_TOLERANCE are equal: measurement noise
+                // must not decide; the lower channel number wins the tie.
+                Some(b) if score_of(n) >= score_of(b) - TIE_TOLERANCE => Some(b),
+                _ => Some(n),
+            })
     };
     let mut reasons = Vec::new();
     let overall = best_by(&|_| true)?;

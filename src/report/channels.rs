@@ -1,8 +1,8 @@
 //! `wifidiag channels`: the `wifidiag.channels/1` document and its tables.
 
 use super::table::{new_table, NONE};
-use crate::channels::{ChannelAnalysis, Contribution, Radio};
-use crate::freq::Band;
+use crate::channels::{on_20mhz_grid, ChannelAnalysis, Contribution, Radio};
+use crate::freq::{Band, Channel};
 use crate::model::{MacAddr, Mhz, Ssid};
 use crate::output::Envelope;
 use serde::Serialize;
@@ -240,6 +240,13 @@ impl ChannelsReport {
                 .channels
                 .iter()
                 .filter(|c| c.band == band && (c.allowed || c.bss_count > 0))
+                // 5/10 MHz and centre-only channel numbers stay in the JSON.
+                .filter(|c| {
+                    on_20mhz_grid(Channel {
+                        band,
+                        number: c.channel,
+                    })
+                })
                 .collect();
             if rows.is_empty() {
                 continue;
