@@ -20,17 +20,23 @@ pub enum ExitCode {
     NoInterface = 4,
     /// The operation needs a privilege this process does not have.
     PermissionDenied = 5,
+    /// `watch` saw at least one outage (it ran to the end normally).
+    OutageObserved = 6,
+    /// `watch --log`: another watch held the log file longer than `--lock-wait`.
+    LogBusy = 7,
 }
 
 impl ExitCode {
     /// Every code, in numeric order (used by the documentation test).
-    pub const ALL: [ExitCode; 6] = [
+    pub const ALL: [ExitCode; 8] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
         ExitCode::NoWirelessStack,
         ExitCode::NoInterface,
         ExitCode::PermissionDenied,
+        ExitCode::OutageObserved,
+        ExitCode::LogBusy,
     ];
 
     /// The numeric process exit status.
@@ -53,7 +59,9 @@ EXIT STATUS:
   2  invalid command line
   3  no wireless stack: the kernel has no nl80211 (no cfg80211/Wi-Fi driver)
   4  no wireless interface, or the named interface does not exist
-  5  permission denied for the requested operation";
+  5  permission denied for the requested operation
+  6  watch: at least one outage was observed
+  7  watch --log: another watch kept the log file locked longer than --lock-wait";
 
 #[cfg(test)]
 mod tests {

@@ -28,6 +28,7 @@ pub mod nl;
 pub mod output;
 pub mod report;
 pub mod scan;
+pub mod watch;
 
 pub use error::{Error, Result};
 pub use exit::ExitCode;

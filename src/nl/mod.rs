@@ -8,6 +8,7 @@
 //! "no nl80211 family", not "file not found").
 
 mod convert;
+pub mod events;
 #[cfg(test)]
 mod fixtures;
 mod route;

@@ -1,0 +1,459 @@
+//! Kernel events for `wifidiag watch`: nl80211 multicast (mlme, scan,
+//! config, regulatory) and rtnetlink multicast (links, addresses, routes).
+//!
+//! Only listens: joining multicast groups changes nothing on the interface
+//! (no CQM thresholds are set; those belong to the connection manager).
+//! Each message is converted at once into a [`RawEvent`] — plain data the
+//! watch loop turns into timeline records — so the conversion functions are
+//! testable with constructed messages.
+
+use crate::model::{MacAddr, Mhz};
+use netlink_packet_route::address::{AddressAttribute, AddressMessage};
+use netlink_packet_route::link::{LinkFlags, LinkMessage};
+use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteHeader, RouteMessage};
+use netlink_packet_route::RouteNetlinkMessage;
+use std::net::IpAddr;
+use wl_nl80211::packet_core::Nla;
+use wl_nl80211::{
+    Nl80211Attr, Nl80211Command, Nl80211CqmAttr, Nl80211CqmRssiThresholdEvent, Nl80211Message,
+};
+
+/// `NL80211_ATTR_DISCONNECTED_BY_AP` (flag), undecoded by wl-nl80211.
+const ATTR_DISCONNECTED_BY_AP: u16 = 71;
+/// `NL80211_ATTR_CQM_PKT_LOSS_EVENT` and `_BEACON_LOSS_EVENT`, undecoded.
+const CQM_PKT_LOSS_EVENT: u16 = 4;
+const CQM_BEACON_LOSS_EVENT: u16 = 8;
+
+/// The rtnetlink multicast groups watched (`RTNLGRP_*`).
+pub const RTNLGRP_LINK: u32 = 1;
+pub const RTNLGRP_IPV4_IFADDR: u32 = 5;
+pub const RTNLGRP_IPV4_ROUTE: u32 = 7;
+pub const RTNLGRP_IPV6_IFADDR: u32 = 9;
+pub const RTNLGRP_IPV6_ROUTE: u32 = 11;
+
+/// One kernel event, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawEvent {
+    Connect {
+        ifindex: u32,
+        bssid: Option<MacAddr>,
+        status: u16,
+    },
+    Roam {
+        ifindex: u32,
+        bssid: Option<MacAddr>,
+        freq: Option<Mhz>,
+    },
+    Disconnect {
+        ifindex: u32,
+        reason: u16,
+        by_ap: bool,
+    },
+    /// A deauthentication/disassociation frame (received, or sent by us).
+    MgmtFrame {
+        ifindex: u32,
+        deauth: bool,
+        bssid: Option<MacAddr>,
+        reason: u16,
+        from_ap: bool,
+    },
+    CqmRssi {
+        ifindex: u32,
+        low: bool,
+        level: Option<i32>,
+    },
+    CqmPacketLoss {
+        ifindex: u32,
+        packets: u32,
+    },
+    CqmBeaconLoss {
+        ifindex: u32,
+    },
+    InterfaceNew {
+        ifindex: Option<u32>,
+        name: Option<String>,
+    },
+    InterfaceDel {
+        ifindex: Option<u32>,
+        name: Option<String>,
+    },
+    ScanDone {
+        ifindex: u32,
+    },
+    RegChange,
+    Link {
+        ifindex: u32,
+        name: Option<String>,
+        carrier: bool,
+        removed: bool,
+    },
+    Address {
+        ifindex: u32,
+        address: IpAddr,
+        prefix_len: u8,
+        added: bool,
+    },
+    DefaultRoute {
+        ifindex: Option<u32>,
+        gateway: Option<IpAddr>,
+        added: bool,
+    },
+}
+
+fn ifindex(attrs: &[Nl80211Attr]) -> Option<u32> {
+    attrs.iter().find_map(|a| match a {
+        Nl80211Attr::IfIndex(i) => Some(*i),
+        _ => None,
+    })
+}
+
+fn mac(attrs: &[Nl80211Attr]) -> Option<MacAddr> {
+    attrs.iter().find_map(|a| match a {
+        Nl80211Attr::Mac(m) => Some(MacAddr(*m)),
+        _ => None,
+    })
+}
+
+fn has_other(attrs: &[Nl80211Attr], kind: u16) -> bool {
+    attrs
+        .iter()
+        .any(|a| matches!(a, Nl80211Attr::Other(nla) if nla.kind() == kind))
+}
+
+/// Decodes one nl80211 multicast message; `None` for messages the watch
+/// does not use.
+pub fn from_nl80211(msg: &Nl80211Message) -> Option<RawEvent> {
+    let attrs = &msg.attributes;
+    let name = || {
+        attrs.iter().find_map(|a| match a {
+            Nl80211Attr::IfName(n) => Some(n.clone()),
+            _ => None,
+        })
+    };
+    Some(match msg.cmd {
+        Nl80211Command::Connect => RawEvent::Connect {
+            ifindex: ifindex(attrs)?,
+            bssid: mac(attrs),
+            status: attrs
+                .iter()
+                .find_map(|a| match a {
+                    Nl80211Attr::StatusCode(code) => Some(u16::from(*code)),
+                    _ => None,
+                })
+                .unwrap_or(0),
+        },
+        Nl80211Command::Roam => RawEvent::Roam {
+            ifindex: ifindex(attrs)?,
+            bssid: mac(attrs),
+            freq: attrs.iter().find_map(|a| match a {
+                Nl80211Attr::WiphyFreq(f) => Some(Mhz(*f)),
+                _ => None,
+            }),
+        },
+        Nl80211Command::Disconnect => RawEvent::Disconnect {
+            ifindex: ifindex(attrs)?,
+            reason: attrs
+                .iter()
+                .find_map(|a| match a {
+                    Nl80211Attr::ReasonCode(r) => Some(*r),
+                    _ => None,
+                })
+                .unwrap_or(0),
+            by_ap: has_other(attrs, ATTR_DISCONNECTED_BY_AP),
+        },
+        Nl80211Command::Deauthenticate | Nl80211Command::Disassociate => {
+            let frame = attrs.iter().find_map(|a| match a {
+                Nl80211Attr::Frame(f) => Some(f.as_slice()),
+                _ => None,
+            })?;
+            let (bssid, reason, from_ap) = mgmt_frame_fields(frame)?;
+            RawEvent::MgmtFrame {
+                ifindex: ifindex(attrs)?,
+                deauth: msg.cmd == Nl80211Command::Deauthenticate,
+                bssid,
+                reason,
+                from_ap,
+            }
+        }
+        Nl80211Command::NotifyCqm => {
+            let ifindex = ifindex(attrs)?;
+            let cqm = attrs.iter().find_map(|a| match a {
+                Nl80211Attr::Cqm(c) => Some(c),
+                _ => None,
+            })?;
+            cqm_event(ifindex, cqm)?
+        }
+        Nl80211Command::NewInterface => RawEvent::InterfaceNew {
+            ifindex: ifindex(attrs),
+            name: name(),
+        },
+        Nl80211Command::DelInterface => RawEvent::InterfaceDel {
+            ifindex: ifindex(attrs),
+            name: name(),
+        },
+        Nl80211Command::NewScanResults => RawEvent::ScanDone {
+            ifindex: ifindex(attrs)?,
+        },
+        Nl80211Command::RegChange => RawEvent::RegChange,
+        _ => return None,
+    })
+}
+
+/// From a deauthentication or disassociation frame: the BSSID (address 3),
+/// the reason code, and whether the access point sent it (source address =
+/// BSSID) rather than this laptop.
+pub fn mgmt_frame_fields(frame: &[u8]) -> Option<(Option<MacAddr>, u16, bool)> {
+    let addr =
+        |at: usize| -> Option<MacAddr> { Some(MacAddr(frame.get(at..at + 6)?.try_into().ok()?)) };
+    let source = addr(10)?;
+    let bssid = addr(16)?;
+    let reason = u16::from_le_bytes(frame.get(24..26)?.try_into().ok()?);
+    Some((Some(bssid), reason, source == bssid))
+}
+
+fn cqm_event(ifindex: u32, cqm: &[Nl80211CqmAttr]) -> Option<RawEvent> {
+    let mut level = None;
+    let mut crossing = None;
+    for attr in cqm {
+        match attr {
+            Nl80211CqmAttr::RssiThresholdEvent(e) => {
+                crossing = match e {
+                    Nl80211CqmRssiThresholdEvent::Low => Some(true),
+                    Nl80211CqmRssiThresholdEvent::High => Some(false),
+                    Nl80211CqmRssiThresholdEvent::Other(_) => None,
+                }
+            }
+            Nl80211CqmAttr::RssiLevel(l) => level = Some(*l),
+            Nl80211CqmAttr::Other(nla) if nla.kind() == CQM_PKT_LOSS_EVENT => {
+                let mut v = vec![0u8; nla.value_len()];
+                nla.emit_value(&mut v);
+                let packets = v
+                    .get(..4)
+                    .map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+                return Some(RawEvent::CqmPacketLoss { ifindex, packets });
+            }
+            Nl80211CqmAttr::Other(nla) if nla.kind() == CQM_BEACON_LOSS_EVENT => {
+                return Some(RawEvent::CqmBeaconLoss { ifindex });
+            }
+            _ => {}
+        }
+    }
+    Some(RawEvent::CqmRssi {
+        ifindex,
+        low: crossing?,
+        level,
+    })
+}
+
+/// Decodes one rtnetlink multicast message.
+pub fn from_rtnetlink(msg: &RouteNetlinkMessage) -> Option<RawEvent> {
+    match msg {
+        RouteNetlinkMessage::NewLink(link) => Some(link_event(link, false)),
+        RouteNetlinkMessage::DelLink(link) => Some(link_event(link, true)),
+        RouteNetlinkMessage::NewAddress(a) => address_event(a, true),
+        RouteNetlinkMessage::DelAddress(a) => address_event(a, false),
+        RouteNetlinkMessage::NewRoute(r) => route_event(r, true),
+        RouteNetlinkMessage::DelRoute(r) => route_event(r, false),
+        _ => None,
+    }
+}
+
+fn link_event(link: &LinkMessage, removed: bool) -> RawEvent {
+    RawEvent::Link {
+        ifindex: link.header.index,
+        name: link.attributes.iter().find_map(|a| match a {
+            netlink_packet_route::link::LinkAttribute::IfName(n) => Some(n.clone()),
+            _ => None,
+        }),
+        carrier: link.header.flags.contains(LinkFlags::LowerUp),
+        removed,
+    }
+}
+
+fn address_event(msg: &AddressMessage, added: bool) -> Option<RawEvent> {
+    let mut address = None;
+    let mut local = None;
+    for attr in &msg.attributes {
+        match attr {
+            AddressAttribute::Address(ip) => address = Some(*ip),
+            AddressAttribute::Local(ip) => local = Some(*ip),
+            _ => {}
+        }
+    }
+    Some(RawEvent::Address {
+        ifindex: msg.header.index,
+        address: local.or(address)?,
+        prefix_len: msg.header.prefix_len,
+        added,
+    })
+}
+
+fn route_event(route: &RouteMessage, added: bool) -> Option<RawEvent> {
+    if route.header.destination_prefix_length != 0
+        || route.header.table != RouteHeader::RT_TABLE_MAIN
+    {
+        return None;
+    }
+    let mut gateway = None;
+    let mut oif = None;
+    for attr in &route.attributes {
+        match attr {
+            RouteAttribute::Gateway(RouteAddress::Inet(ip)) => gateway = Some(IpAddr::V4(*ip)),
+            RouteAttribute::Gateway(RouteAddress::Inet6(ip)) => gateway = Some(IpAddr::V6(*ip)),
+            RouteAttribute::Oif(i) => oif = Some(*i),
+            _ => {}
+        }
+    }
+    Some(RawEvent::DefaultRoute {
+        ifindex: oif,
+        gateway,
+        added,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(cmd: Nl80211Command, attributes: Vec<Nl80211Attr>) -> Nl80211Message {
+        Nl80211Message { cmd, attributes }
+    }
+
+    /// A deauth frame: FC, duration, DA, SA, BSSID, seq, reason.
+    fn deauth_frame(sa: [u8; 6], bssid: [u8; 6], reason: u16) -> Vec<u8> {
+        let mut f = vec![0xc0, 0x00, 0x00, 0x00];
+        f.extend([2, 0, 0, 0, 1, 0]); // DA: the laptop
+        f.extend(sa);
+        f.extend(bssid);
+        f.extend([0x10, 0x00]);
+        f.extend(reason.to_le_bytes());
+        f
+    }
+
+    #[test]
+    fn deauth_from_the_ap_and_from_us() {
+        let ap = [2, 0, 0, 0, 0, 0];
+        let me = [2, 0, 0, 0, 1, 0];
+        let from_ap = msg(
+            Nl80211Command::Deauthenticate,
+            vec![
+                Nl80211Attr::IfIndex(5),
+                Nl80211Attr::Frame(deauth_frame(ap, ap, 3)),
+            ],
+        );
+        assert_eq!(
+            from_nl80211(&from_ap),
+            Some(RawEvent::MgmtFrame {
+                ifindex: 5,
+                deauth: true,
+                bssid: Some(MacAddr(ap)),
+                reason: 3,
+                from_ap: true
+            })
+        );
+        let ours = msg(
+            Nl80211Command::Disassociate,
+            vec![
+                Nl80211Attr::IfIndex(5),
+                Nl80211Attr::Frame(deauth_frame(me, ap, 8)),
+            ],
+        );
+        assert_eq!(
+            from_nl80211(&ours),
+            Some(RawEvent::MgmtFrame {
+                ifindex: 5,
+                deauth: false,
+                bssid: Some(MacAddr(ap)),
+                reason: 8,
+                from_ap: false
+            })
+        );
+        // A truncated frame is ignored, not a panic.
+        let short = msg(
+            Nl80211Command::Deauthenticate,
+            vec![
+                Nl80211Attr::IfIndex(5),
+                Nl80211Attr::Frame(vec![0xc0, 0, 0]),
+            ],
+        );
+        assert_eq!(from_nl80211(&short), None);
+    }
+
+    #[test]
+    fn connect_disconnect_roam() {
+        let c = msg(
+            Nl80211Command::Connect,
+            vec![
+                Nl80211Attr::IfIndex(3),
+                Nl80211Attr::Mac([2, 0, 0, 0, 0, 0]),
+            ],
+        );
+        assert_eq!(
+            from_nl80211(&c),
+            Some(RawEvent::Connect {
+                ifindex: 3,
+                bssid: Some(MacAddr([2, 0, 0, 0, 0, 0])),
+                status: 0
+            })
+        );
+        let d = msg(
+            Nl80211Command::Disconnect,
+            vec![Nl80211Attr::IfIndex(3), Nl80211Attr::ReasonCode(3)],
+        );
+        assert_eq!(
+            from_nl80211(&d),
+            Some(RawEvent::Disconnect {
+                ifindex: 3,
+                reason: 3,
+                by_ap: false
+            })
+        );
+        let r = msg(
+            Nl80211Command::Roam,
+            vec![
+                Nl80211Attr::IfIndex(3),
+                Nl80211Attr::Mac([2, 0, 0, 0, 1, 0]),
+                Nl80211Attr::WiphyFreq(2437),
+            ],
+        );
+        assert_eq!(
+            from_nl80211(&r),
+            Some(RawEvent::Roam {
+                ifindex: 3,
+                bssid: Some(MacAddr([2, 0, 0, 0, 1, 0])),
+                freq: Some(Mhz(2437))
+            })
+        );
+        // Unused commands and messages without an interface are skipped.
+        assert_eq!(
+            from_nl80211(&msg(
+                Nl80211Command::TriggerScan,
+                vec![Nl80211Attr::IfIndex(3)]
+            )),
+            None
+        );
+        assert_eq!(from_nl80211(&msg(Nl80211Command::Connect, vec![])), None);
+    }
+
+    #[test]
+    fn cqm_rssi_crossing() {
+        let m = msg(
+            Nl80211Command::NotifyCqm,
+            vec![
+                Nl80211Attr::IfIndex(3),
+                Nl80211Attr::Cqm(vec![
+                    Nl80211CqmAttr::RssiThresholdEvent(Nl80211CqmRssiThresholdEvent::Low),
+                    Nl80211CqmAttr::RssiLevel(-81),
+                ]),
+            ],
+        );
+        assert_eq!(
+            from_nl80211(&m),
+            Some(RawEvent::CqmRssi {
+                ifindex: 3,
+                low: true,
+                level: Some(-81)
+            })
+        );
+    }
+}

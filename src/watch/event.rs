@@ -1,0 +1,641 @@
+//! The timeline's items and their `wifidiag.event/1` JSON form.
+//!
+//! Everything `watch` observes becomes a [`Record`] stamped with a wall
+//! clock time in milliseconds: kernel events (nl80211, rtnetlink), periodic
+//! link samples, probe results, and what the analysis derives from them
+//! (outages with verdicts, roaming pathologies). One serde representation
+//! serves the human stream, `--json`, the `--log` file and the evidence
+//! embedded in outages, so a reader parses one schema.
+
+use crate::model::{MacAddr, Mhz};
+use crate::output::rfc3339_millis;
+use crate::watch::probe::{ProbeMethod, ProbeOutcome};
+use crate::watch::reason::{reason_name, status_name};
+use serde::Serialize;
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The schema of every log line.
+pub const SCHEMA: &str = "wifidiag.event/1";
+
+/// Wall-clock time in milliseconds since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Millis(pub u64);
+
+impl Millis {
+    pub fn now() -> Millis {
+        Millis::from(SystemTime::now())
+    }
+
+    pub fn rfc3339(self) -> String {
+        rfc3339_millis(UNIX_EPOCH + Duration::from_millis(self.0))
+    }
+
+    pub fn since(self, earlier: Millis) -> u64 {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+impl From<SystemTime> for Millis {
+    fn from(t: SystemTime) -> Millis {
+        Millis(
+            t.duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
+        )
+    }
+}
+
+impl Serialize for Millis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.rfc3339())
+    }
+}
+
+/// Who ended a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Initiator {
+    /// The access point (deauth/disassoc received, or "disconnected by AP").
+    Ap,
+    /// This laptop (the supplicant, the driver, or the user).
+    Local,
+}
+
+/// What a probe was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeRole {
+    Gateway,
+    Dns,
+    Target,
+}
+
+/// Direction of a CQM RSSI threshold crossing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Crossing {
+    Low,
+    High,
+}
+
+/// One item of evidence quoted by an outage: a shortened record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub ts: Millis,
+    #[serde(flatten)]
+    pub kind: Kind,
+}
+
+/// An outage's cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// Association lost, a roam gap, or a deauth/disassoc overlapping it.
+    Wifi,
+    /// Still associated, but the gateway failed too while the link was weak
+    /// (low signal, rising retries, beacon loss).
+    WifiDegraded,
+    /// Associated with a healthy link, but the gateway did not answer.
+    Lan,
+    /// The gateway answered but the target's name did not resolve.
+    Dns,
+    /// The gateway answered, the name resolved, the target did not answer.
+    Server,
+    Unknown,
+}
+
+impl Cause {
+    pub fn label(self) -> &'static str {
+        match self {
+            Cause::Wifi => "wifi",
+            Cause::WifiDegraded => "wifi_degraded",
+            Cause::Lan => "lan",
+            Cause::Dns => "dns",
+            Cause::Server => "server",
+            Cause::Unknown => "unknown",
+        }
+    }
+}
+
+/// Every kind of record, with its fields. Serialized with `kind` as tag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    /// The watch began (targets and settings, for readers of the log).
+    Start {
+        version: &'static str,
+        targets: Vec<String>,
+        interval_ms: u64,
+        gateway: Option<IpAddr>,
+    },
+    /// The watch ended.
+    Stop {
+        reason: String,
+        outages: usize,
+    },
+    Connected {
+        bssid: Option<MacAddr>,
+        freq_mhz: Option<Mhz>,
+        channel: Option<u16>,
+        ssid: Option<String>,
+        status: u16,
+        status_name: &'static str,
+    },
+    ConnectFailed {
+        bssid: Option<MacAddr>,
+        status: u16,
+        status_name: &'static str,
+    },
+    Disconnected {
+        bssid: Option<MacAddr>,
+        reason: u16,
+        reason_name: &'static str,
+        by: Initiator,
+    },
+    Deauth {
+        bssid: Option<MacAddr>,
+        reason: u16,
+        reason_name: &'static str,
+        by: Initiator,
+    },
+    Disassoc {
+        bssid: Option<MacAddr>,
+        reason: u16,
+        reason_name: &'static str,
+        by: Initiator,
+    },
+    /// A change of access point: a fast roam (`NL80211_CMD_ROAM`) or a
+    /// disconnect followed by a connect elsewhere (`gap_ms` > 0).
+    Roamed {
+        from_bssid: Option<MacAddr>,
+        to_bssid: Option<MacAddr>,
+        from_channel: Option<u16>,
+        to_channel: Option<u16>,
+        signal_before_dbm: Option<i32>,
+        signal_after_dbm: Option<i32>,
+        gap_ms: u64,
+    },
+    CqmRssi {
+        crossing: Crossing,
+        signal_dbm: Option<i32>,
+    },
+    CqmPacketLoss {
+        packets: u32,
+    },
+    CqmBeaconLoss,
+    Link {
+        up: bool,
+    },
+    AddressAdded {
+        address: String,
+    },
+    AddressRemoved {
+        address: String,
+    },
+    DefaultRoute {
+        gateway: Option<IpAddr>,
+    },
+    InterfaceAdded {
+        name: Option<String>,
+    },
+    InterfaceRemoved {
+        name: Option<String>,
+    },
+    /// The periodic link sample; counters are deltas since the last sample.
+    Sample {
+        connected: bool,
+        bssid: Option<MacAddr>,
+        channel: Option<u16>,
+        signal_dbm: Option<i32>,
+        tx_bitrate_mbps: Option<f64>,
+        tx_packets: Option<u32>,
+        tx_retries: Option<u32>,
+        tx_failed: Option<u32>,
+        beacon_loss: Option<u32>,
+    },
+    Probe {
+        target: String,
+        role: ProbeRole,
+        method: ProbeMethod,
+        outcome: ProbeOutcome,
+        ok: bool,
+        rtt_ms: Option<f64>,
+        detail: Option<String>,
+    },
+    Outage {
+        target: String,
+        start: Millis,
+        end: Millis,
+        duration_ms: u64,
+        cause: Cause,
+        evidence: Vec<Evidence>,
+        summary: String,
+    },
+    Pathology {
+        pathology: &'static str,
+        summary: String,
+    },
+}
+
+impl Kind {
+    /// The `kind` tag as written in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Start { .. } => "start",
+            Kind::Stop { .. } => "stop",
+            Kind::Connected { .. } => "connected",
+            Kind::ConnectFailed { .. } => "connect_failed",
+            Kind::Disconnected { .. } => "disconnected",
+            Kind::Deauth { .. } => "deauth",
+            Kind::Disassoc { .. } => "disassoc",
+            Kind::Roamed { .. } => "roamed",
+            Kind::CqmRssi { .. } => "cqm_rssi",
+            Kind::CqmPacketLoss { .. } => "cqm_packet_loss",
+            Kind::CqmBeaconLoss => "cqm_beacon_loss",
+            Kind::Link { .. } => "link",
+            Kind::AddressAdded { .. } => "address_added",
+            Kind::AddressRemoved { .. } => "address_removed",
+            Kind::DefaultRoute { .. } => "default_route",
+            Kind::InterfaceAdded { .. } => "interface_added",
+            Kind::InterfaceRemoved { .. } => "interface_removed",
+            Kind::Sample { .. } => "sample",
+            Kind::Probe { .. } => "probe",
+            Kind::Outage { .. } => "outage",
+            Kind::Pathology { .. } => "pathology",
+        }
+    }
+
+    pub fn disconnected(bssid: Option<MacAddr>, reason: u16, by: Initiator) -> Kind {
+        Kind::Disconnected {
+            bssid,
+            reason,
+            reason_name: reason_name(reason),
+            by,
+        }
+    }
+
+    pub fn deauth(bssid: Option<MacAddr>, reason: u16, by: Initiator) -> Kind {
+        Kind::Deauth {
+            bssid,
+            reason,
+            reason_name: reason_name(reason),
+            by,
+        }
+    }
+
+    pub fn disassoc(bssid: Option<MacAddr>, reason: u16, by: Initiator) -> Kind {
+        Kind::Disassoc {
+            bssid,
+            reason,
+            reason_name: reason_name(reason),
+            by,
+        }
+    }
+
+    pub fn connected(
+        bssid: Option<MacAddr>,
+        freq: Option<Mhz>,
+        ssid: Option<String>,
+        status: u16,
+    ) -> Kind {
+        if status != 0 {
+            return Kind::ConnectFailed {
+                bssid,
+                status,
+                status_name: status_name(status),
+            };
+        }
+        Kind::Connected {
+            bssid,
+            freq_mhz: freq,
+            channel: freq.and_then(Mhz::channel).map(|c| c.number),
+            ssid,
+            status,
+            status_name: status_name(status),
+        }
+    }
+
+    /// Whether this is a loss of association (the Wi-Fi side failing).
+    pub fn is_link_loss(&self) -> bool {
+        matches!(
+            self,
+            Kind::Disconnected { .. }
+                | Kind::Deauth { .. }
+                | Kind::Disassoc { .. }
+                | Kind::Link { up: false }
+        )
+    }
+}
+
+/// One record of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub ts: Millis,
+    pub iface: Option<String>,
+    #[serde(flatten)]
+    pub kind: Kind,
+}
+
+/// A record as a log line: the schema first.
+#[derive(Serialize)]
+struct Line<'a> {
+    schema: &'static str,
+    #[serde(flatten)]
+    record: &'a Record,
+}
+
+impl Record {
+    pub fn new(ts: Millis, iface: Option<&str>, kind: Kind) -> Record {
+        Record {
+            ts,
+            iface: iface.map(str::to_string),
+            kind,
+        }
+    }
+
+    /// One JSON object without newlines: a `wifidiag.event/1` log line.
+    pub fn to_json_line(&self) -> String {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_string(&Line {
+            schema: SCHEMA,
+            record: self,
+        })
+        .unwrap_or_default()
+    }
+
+    pub fn evidence(&self) -> Evidence {
+        Evidence {
+            ts: self.ts,
+            kind: self.kind.clone(),
+        }
+    }
+
+    /// One human line: `hh:mm:ss.mmm iface text`.
+    pub fn to_human(&self) -> String {
+        let time = self.ts.rfc3339();
+        let clock = time.get(11..23).unwrap_or(&time);
+        let iface = self.iface.as_deref().unwrap_or("-");
+        format!("{clock} {iface} {}", describe(&self.kind))
+    }
+}
+
+fn mac(m: &Option<MacAddr>) -> String {
+    m.map_or_else(|| "?".into(), |m| m.to_string())
+}
+
+fn opt_ch(c: Option<u16>) -> String {
+    c.map_or_else(|| "?".into(), |c| c.to_string())
+}
+
+/// The human text of a record.
+pub fn describe(kind: &Kind) -> String {
+    match kind {
+        Kind::Start {
+            targets,
+            interval_ms,
+            gateway,
+            ..
+        } => format!(
+            "watching {} every {interval_ms} ms (gateway {})",
+            if targets.is_empty() {
+                "the gateway only".to_string()
+            } else {
+                targets.join(", ")
+            },
+            gateway.map_or("unknown".into(), |g| g.to_string())
+        ),
+        Kind::Stop { reason, outages } => format!("stopped ({reason}); {outages} outage(s)"),
+        Kind::Connected {
+            bssid,
+            channel,
+            ssid,
+            ..
+        } => format!(
+            "connected to {} on channel {}{}",
+            mac(bssid),
+            opt_ch(*channel),
+            ssid.as_ref()
+                .map_or(String::new(), |s| format!(" (\"{s}\")"))
+        ),
+        Kind::ConnectFailed {
+            bssid,
+            status,
+            status_name,
+        } => {
+            format!(
+                "connection to {} failed: status {status} ({status_name})",
+                mac(bssid)
+            )
+        }
+        Kind::Disconnected {
+            bssid,
+            reason,
+            reason_name,
+            by,
+        } => format!(
+            "disconnected from {} by {}: reason {reason} ({reason_name})",
+            mac(bssid),
+            by_text(*by)
+        ),
+        Kind::Deauth {
+            bssid,
+            reason,
+            reason_name,
+            by,
+        } => format!(
+            "deauthenticated {} {}: reason {reason} ({reason_name})",
+            if *by == Initiator::Ap { "by" } else { "from" },
+            mac(bssid)
+        ),
+        Kind::Disassoc {
+            bssid,
+            reason,
+            reason_name,
+            by,
+        } => format!(
+            "disassociated {} {}: reason {reason} ({reason_name})",
+            if *by == Initiator::Ap { "by" } else { "from" },
+            mac(bssid)
+        ),
+        Kind::Roamed {
+            from_bssid,
+            to_bssid,
+            from_channel,
+            to_channel,
+            signal_before_dbm,
+            signal_after_dbm,
+            gap_ms,
+        } => {
+            let sig = |s: &Option<i32>| s.map_or("?".into(), |s| format!("{s} dBm"));
+            format!(
+                "roamed {} (ch {}, {}) → {} (ch {}, {}), gap {gap_ms} ms",
+                mac(from_bssid),
+                opt_ch(*from_channel),
+                sig(signal_before_dbm),
+                mac(to_bssid),
+                opt_ch(*to_channel),
+                sig(signal_after_dbm)
+            )
+        }
+        Kind::CqmRssi {
+            crossing,
+            signal_dbm,
+        } => format!(
+            "signal went {} the connection manager's threshold{}",
+            if *crossing == Crossing::Low {
+                "below"
+            } else {
+                "above"
+            },
+            signal_dbm.map_or(String::new(), |s| format!(" ({s} dBm)"))
+        ),
+        Kind::CqmPacketLoss { packets } => {
+            format!("{packets} packets to the AP unacknowledged (CQM packet loss)")
+        }
+        Kind::CqmBeaconLoss => "beacons from the AP lost (CQM beacon loss)".into(),
+        Kind::Link { up } => format!("link {}", if *up { "up" } else { "down" }),
+        Kind::AddressAdded { address } => format!("address {address} added"),
+        Kind::AddressRemoved { address } => format!("address {address} removed"),
+        Kind::DefaultRoute { gateway } => match gateway {
+            Some(g) => format!("default route via {g}"),
+            None => "default route removed".into(),
+        },
+        Kind::InterfaceAdded { name } => {
+            format!("interface {} added", name.as_deref().unwrap_or("?"))
+        }
+        Kind::InterfaceRemoved { name } => {
+            format!("interface {} removed", name.as_deref().unwrap_or("?"))
+        }
+        Kind::Sample {
+            connected,
+            bssid,
+            signal_dbm,
+            tx_bitrate_mbps,
+            tx_retries,
+            tx_failed,
+            beacon_loss,
+            ..
+        } => {
+            if !connected {
+                return "sample: not associated".into();
+            }
+            format!(
+                "sample: {} {} {} retries +{} failed +{} beacon loss +{}",
+                mac(bssid),
+                signal_dbm.map_or("?".into(), |s| format!("{s} dBm")),
+                tx_bitrate_mbps.map_or("?".into(), |r| format!("{r:.1} Mbit/s")),
+                tx_retries.unwrap_or(0),
+                tx_failed.unwrap_or(0),
+                beacon_loss.unwrap_or(0)
+            )
+        }
+        Kind::Probe {
+            target,
+            role,
+            ok,
+            rtt_ms,
+            detail,
+            outcome,
+            ..
+        } => {
+            let role = match role {
+                ProbeRole::Gateway => "gateway",
+                ProbeRole::Dns => "dns",
+                ProbeRole::Target => "target",
+            };
+            if *ok {
+                format!(
+                    "{role} {target} ok{}",
+                    rtt_ms.map_or(String::new(), |r| format!(" {r:.1} ms"))
+                )
+            } else {
+                format!(
+                    "{role} {target} FAILED: {}",
+                    detail
+                        .clone()
+                        .unwrap_or_else(|| format!("{outcome:?}").to_lowercase())
+                )
+            }
+        }
+        Kind::Outage { summary, cause, .. } => format!("OUTAGE [{}] {summary}", cause.label()),
+        Kind::Pathology { pathology, summary } => format!("PATTERN [{pathology}] {summary}"),
+    }
+}
+
+fn by_text(by: Initiator) -> &'static str {
+    match by {
+        Initiator::Ap => "the access point",
+        Initiator::Local => "this laptop",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_lines_carry_schema_ts_kind_iface() {
+        let r = Record::new(
+            Millis(1_795_905_459_123),
+            Some("wlan1"),
+            Kind::deauth(Some(MacAddr([2, 0, 0, 0, 0, 0])), 3, Initiator::Ap),
+        );
+        let line = r.to_json_line();
+        assert!(!line.contains('\n'));
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["schema"], "wifidiag.event/1");
+        assert_eq!(v["ts"], "2026-11-28T22:37:39.123Z");
+        assert_eq!(v["kind"], "deauth");
+        assert_eq!(v["iface"], "wlan1");
+        assert_eq!(v["reason"], 3);
+        assert_eq!(v["by"], "ap");
+        assert_eq!(v["bssid"], "02:00:00:00:00:00");
+        assert_eq!(r.kind.name(), "deauth");
+    }
+
+    #[test]
+    fn connect_with_a_failure_status_is_connect_failed() {
+        let k = Kind::connected(None, Some(Mhz(2437)), None, 17);
+        assert_eq!(k.name(), "connect_failed");
+        let k = Kind::connected(None, Some(Mhz(2437)), Some("clinic".into()), 0);
+        let Kind::Connected { channel, .. } = &k else {
+            panic!("{k:?}")
+        };
+        assert_eq!(*channel, Some(6));
+    }
+
+    #[test]
+    fn human_lines() {
+        let r = Record::new(
+            Millis(1_795_905_459_123),
+            Some("wlan1"),
+            Kind::disconnected(Some(MacAddr([2, 0, 0, 0, 0, 0])), 3, Initiator::Ap),
+        );
+        assert_eq!(
+            r.to_human(),
+            "22:37:39.123 wlan1 disconnected from 02:00:00:00:00:00 by the access point: reason 3 \
+             (deauthenticated because the station (or AP) is leaving)"
+        );
+    }
+
+    #[test]
+    fn every_kind_names_itself_as_serialized() {
+        let kinds = vec![
+            Kind::CqmBeaconLoss,
+            Kind::Link { up: false },
+            Kind::DefaultRoute { gateway: None },
+            Kind::Pathology {
+                pathology: "ping_pong",
+                summary: "x".into(),
+            },
+            Kind::CqmRssi {
+                crossing: Crossing::Low,
+                signal_dbm: Some(-80),
+            },
+        ];
+        for k in kinds {
+            let v = serde_json::to_value(Record::new(Millis(0), None, k.clone())).unwrap();
+            assert_eq!(v["kind"], k.name());
+        }
+    }
+}
