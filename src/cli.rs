@@ -114,6 +114,116 @@ pub enum Command {
                       cached results are used and the confidence drops."
     )]
     Channels(ChannelsArgs),
+
+    /// Watch Wi-Fi events and reachability; give every outage a verdict
+    #[command(long_about = WATCH_LONG_ABOUT)]
+    Watch(WatchArgs),
+}
+
+const WATCH_LONG_ABOUT: &str = "\
+Watch the Wi-Fi link and the reachability of the gateway, DNS and your servers \
+on one timeline, and give every outage a verdict with its evidence.
+
+Events (from the kernel, as they happen): connect, disconnect, deauth and \
+disassoc with their reason and who sent them, roams (from, to, gap), the \
+connection manager's CQM signal and loss events, link up/down, addresses, \
+default route, interface removed/added. Every --interval: a link sample \
+(signal, bitrate, retries, failures, beacon loss) and probes: the default \
+gateway (ICMP echo), DNS for each target name, and each target (TCP connect \
+when a port is given, ICMP otherwise); one packet per target per interval.
+
+An outage opens after --fail-after consecutive failed probes of a target and \
+closes with the next success. Its cause is one of: wifi (association lost, \
+roam gap, deauth/disassoc overlapping it), wifi_degraded (still associated \
+but the gateway failed too, with weak signal, many retries or beacon loss), \
+lan (associated with a healthy link but the gateway did not answer), dns (the \
+name did not resolve while the gateway answered), server (gateway fine, \
+target not), unknown. Roaming patterns are reported too: ping_pong, \
+repeated_disconnects, sticky_client, slow_roam.
+
+It only observes: it never changes the interface's settings (CQM thresholds, \
+power save, regulatory) and triggers no scan unless --scan-every is given.
+
+--log FILE appends one JSON object per line (schema wifidiag.event/1) with a \
+single write on an O_APPEND descriptor; the file is created 0640, never \
+truncated, and a symlink is refused. A second watch on the same log (cron \
+overlap) waits for the first to finish, up to --lock-wait, then takes over; \
+it exits with status 7 if the wait runs out. Exit status 6 means at least one \
+outage was observed.";
+
+/// Arguments of `wifidiag watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The wireless interface (default: the connected station interface)
+    pub iface: Option<String>,
+
+    /// A server to probe: HOST or HOST:PORT (TCP) — repeatable
+    #[arg(long = "target", value_name = "HOST[:PORT]")]
+    pub targets: Vec<String>,
+
+    /// Read more targets from a file: one HOST[:PORT] per line, # comments
+    #[arg(long, value_name = "FILE")]
+    pub targets_file: Option<std::path::PathBuf>,
+
+    /// Time between samples and probe rounds
+    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
+    pub interval: std::time::Duration,
+
+    /// Stop after this long (default: until Ctrl-C or SIGTERM)
+    #[arg(long = "for", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub duration: Option<std::time::Duration>,
+
+    /// Append every event as JSON Lines to FILE (cron-safe)
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<std::path::PathBuf>,
+
+    /// How long to wait for another watch that holds the --log file
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
+    pub lock_wait: std::time::Duration,
+
+    /// Print only outages, roaming patterns and the summary
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Consecutive failed probes that open an outage
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub fail_after: u32,
+
+    /// Opt-in: trigger a scan this often (costs off-channel time)
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub scan_every: Option<std::time::Duration>,
+
+    /// How often a link sample is written out (all are used for verdicts)
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    pub sample_every: std::time::Duration,
+
+    /// Ping-pong: A→B→A within this window
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    pub ping_pong_window: std::time::Duration,
+
+    /// Repeated disconnects: this many…
+    #[arg(long, default_value_t = 3)]
+    pub disconnects: usize,
+
+    /// …within this window
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
+    pub disconnect_window: std::time::Duration,
+
+    /// Sticky client: signal below this (dBm)…
+    #[arg(long, default_value_t = -75, allow_hyphen_values = true)]
+    pub sticky_signal: i32,
+
+    /// …for longer than this…
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub sticky_for: std::time::Duration,
+
+    /// …while a same-SSID AP this many dB stronger was in the last scan
+    #[arg(long, default_value_t = 8)]
+    pub sticky_margin: i32,
+
+    /// Slow roam: more than this without an access point
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+    pub slow_roam: std::time::Duration,
 }
 
 /// `--width` values.

@@ -2,10 +2,11 @@
 //! report with the pure core, print it. Part of the binary, not the library.
 
 use anyhow::Context;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::net::IpAddr;
 use wifidiag::channels::ChannelInputs;
-use wifidiag::cli::{ChannelsArgs, ScanArgs, StatusArgs};
+use wifidiag::cli::{ChannelsArgs, ScanArgs, StatusArgs, WatchArgs};
 use wifidiag::model::{parse_resolv_conf, select_interfaces, IfType, Ssid, WirelessInterface};
 use wifidiag::nl::{self, Nl80211, ScanOutcome};
 use wifidiag::output::Envelope;
@@ -342,4 +343,154 @@ fn read_resolvers() -> Vec<IpAddr> {
     std::fs::read_to_string("/etc/resolv.conf")
         .map(|text| parse_resolv_conf(&text))
         .unwrap_or_default()
+}
+
+pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::Result<ExitCode> {
+    use wifidiag::watch::pathology::PathologyThresholds;
+    use wifidiag::watch::probe::Target;
+    use wifidiag::watch::session::{self, WatchConfig, WatchError};
+    use wifidiag::watch::verdict::Thresholds;
+
+    let mut specs = args.targets.clone();
+    if let Some(path) = &args.targets_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the targets file {}", path.display()))?;
+        specs.extend(
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+                .filter(|l| !l.is_empty()),
+        );
+    }
+    let mut targets = Vec::new();
+    for spec in &specs {
+        match Target::parse(spec) {
+            Ok(t) => targets.push(t),
+            Err(why) => {
+                eprintln!("wifidiag: invalid target {spec:?}: {why}");
+                return Ok(ExitCode::Usage);
+            }
+        }
+    }
+    let config = WatchConfig {
+        iface: args.iface.clone(),
+        targets,
+        interval: args.interval.max(std::time::Duration::from_millis(100)),
+        duration: args.duration,
+        json: opts.json,
+        quiet: args.quiet,
+        log: args.log.clone(),
+        lock_wait: args.lock_wait,
+        scan_every: args.scan_every,
+        sample_every: args.sample_every,
+        thresholds: Thresholds {
+            fail_after: args.fail_after,
+            ..Thresholds::default()
+        },
+        patterns: PathologyThresholds {
+            ping_pong_window_ms: args.ping_pong_window.as_millis() as u64,
+            repeated_disconnects: args.disconnects,
+            repeated_window_ms: args.disconnect_window.as_millis() as u64,
+            sticky_signal_dbm: args.sticky_signal,
+            sticky_duration_ms: args.sticky_for.as_millis() as u64,
+            sticky_margin_db: args.sticky_margin,
+            slow_roam_ms: args.slow_roam.as_millis() as u64,
+        },
+        status_line: !args.quiet && !opts.json && std::io::stderr().is_terminal(),
+    };
+    let summary = match session::run(&config, out) {
+        Ok(s) => s,
+        Err(WatchError::Wifi(e)) => return Err(e.into()),
+        Err(WatchError::Log(e)) => {
+            eprintln!("wifidiag: {e}");
+            return Ok(
+                if matches!(e, wifidiag::watch::log::LogError::Busy { .. }) {
+                    ExitCode::LogBusy
+                } else {
+                    e.exit_code()
+                },
+            );
+        }
+        Err(WatchError::Output(e)) => return Err(e).context("writing the watch output"),
+    };
+    if !opts.json {
+        write_watch_summary(out, &summary, opts.styled).context("writing the summary")?;
+    }
+    Ok(if summary.outages.is_empty() {
+        ExitCode::Success
+    } else {
+        ExitCode::OutageObserved
+    })
+}
+
+/// The end-of-watch tables: outages, disconnects by reason, roams, signal.
+fn write_watch_summary(
+    out: &mut impl Write,
+    s: &wifidiag::watch::session::WatchSummary,
+    styled: bool,
+) -> std::io::Result<()> {
+    use wifidiag::report::table::new_table;
+    use wifidiag::watch::event::Kind;
+    writeln!(out)?;
+    writeln!(out, "Summary ({})", s.stop_reason)?;
+    if s.outages.is_empty() {
+        writeln!(out, "No outage.")?;
+    } else {
+        let mut t = new_table(
+            styled,
+            &["Start", "Duration", "Target", "Cause", "What happened"],
+        );
+        for o in &s.outages {
+            if let Kind::Outage {
+                target,
+                start,
+                duration_ms,
+                cause,
+                summary,
+                ..
+            } = &o.kind
+            {
+                t.add_row(vec![
+                    start.rfc3339(),
+                    format!("{:.1} s", *duration_ms as f64 / 1000.0),
+                    target.clone(),
+                    cause.label().to_string(),
+                    summary.clone(),
+                ]);
+            }
+        }
+        writeln!(out, "{t}")?;
+    }
+    if !s.disconnects_by_reason.is_empty() {
+        let mut t = new_table(styled, &["Disconnect reason", "Count"]);
+        for (reason, n) in &s.disconnects_by_reason {
+            t.add_row(vec![
+                format!(
+                    "{reason} ({})",
+                    wifidiag::watch::reason::reason_name(*reason)
+                ),
+                n.to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    writeln!(out, "Roams: {}", s.roams)?;
+    if !s.signal.is_empty() {
+        let mut t = new_table(styled, &["BSSID", "Samples", "Min", "Average", "Max"]);
+        for (bssid, (min, sum, n, max)) in &s.signal {
+            t.add_row(vec![
+                bssid.to_string(),
+                n.to_string(),
+                format!("{min} dBm"),
+                format!("{:.0} dBm", *sum as f64 / (*n).max(1) as f64),
+                format!("{max} dBm"),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    for p in &s.patterns {
+        if let Kind::Pathology { summary, .. } = &p.kind {
+            writeln!(out, "Pattern: {summary}")?;
+        }
+    }
+    Ok(())
 }

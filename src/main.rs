@@ -60,5 +60,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Status(args) => commands::status(&mut out, &opts, args),
         Command::Scan(args) => commands::scan(&mut out, &opts, args),
         Command::Channels(args) => commands::channels(&mut out, &opts, args),
+        Command::Watch(args) => commands::watch(&mut out, &opts, args),
     }
 }
