@@ -7,7 +7,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use wifidiag::channels::ChannelInputs;
 use wifidiag::cli::{ChannelsArgs, ScanArgs, StatusArgs, WatchArgs};
-use wifidiag::model::{parse_resolv_conf, select_interfaces, IfType, Ssid, WirelessInterface};
+use wifidiag::model::{parse_resolv_conf, pick_station, select_interfaces, IfType, Ssid};
 use wifidiag::nl::{self, Nl80211, ScanOutcome};
 use wifidiag::output::Envelope;
 use wifidiag::report::channels::{self as channels_report, ChannelsContext, ChannelsReport};
@@ -158,7 +158,7 @@ pub fn status(out: &mut impl Write, opts: &Output, args: &StatusArgs) -> anyhow:
 
 pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let nl = Nl80211::open()?;
-    let iface = pick_scan_interface(nl.interfaces()?, args.iface.as_deref())?;
+    let iface = pick_station(nl.interfaces()?, args.iface.as_deref())?;
     let name = iface.name.clone().unwrap_or_default();
     let ifindex = iface.ifindex.context("the interface has no index")?;
 
@@ -241,7 +241,7 @@ pub fn channels(
     args: &ChannelsArgs,
 ) -> anyhow::Result<ExitCode> {
     let nl = Nl80211::open()?;
-    let iface = pick_scan_interface(nl.interfaces()?, args.iface.as_deref())?;
+    let iface = pick_station(nl.interfaces()?, args.iface.as_deref())?;
     let name = iface.name.clone().unwrap_or_default();
     let ifindex = iface.ifindex.context("the interface has no index")?;
     let phy_channels = nl.phy_channels(iface.phy)?;
@@ -321,20 +321,6 @@ fn cached_notice(why: &str) -> String {
          are dropped by the kernel; see each entry's age)",
         scan_report::KERNEL_EXPIRY_MS / 1000
     )
-}
-
-/// The named interface, else the connected station, else the first station.
-fn pick_scan_interface(
-    all: Vec<WirelessInterface>,
-    name: Option<&str>,
-) -> wifidiag::Result<WirelessInterface> {
-    let mut candidates = select_interfaces(all, name)?;
-    if name.is_some() {
-        return Ok(candidates.remove(0));
-    }
-    candidates.retain(|i| i.ifindex.is_some() && i.if_type == IfType::Station);
-    candidates.sort_by_key(|i| i.ssid.is_none());
-    candidates.into_iter().next().ok_or(Error::NoInterface)
 }
 
 /// The resolvers of /etc/resolv.conf; none when it is missing or unreadable

@@ -219,6 +219,24 @@ pub fn select_interfaces(
     Ok(chosen)
 }
 
+/// The interface a command works on when the user may name one: the one
+/// named, else the connected station interface, else the first station.
+pub fn pick_station(
+    all: Vec<WirelessInterface>,
+    name: Option<&str>,
+) -> crate::Result<WirelessInterface> {
+    let mut candidates = select_interfaces(all, name)?;
+    if name.is_some() {
+        return Ok(candidates.remove(0));
+    }
+    candidates.retain(|i| i.ifindex.is_some() && i.if_type == IfType::Station);
+    candidates.sort_by_key(|i| i.ssid.is_none());
+    candidates
+        .into_iter()
+        .next()
+        .ok_or(crate::Error::NoInterface)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +269,31 @@ mod tests {
         );
         assert!(matches!(
             select_interfaces(vec![], None),
+            Err(crate::Error::NoInterface)
+        ));
+    }
+
+    #[test]
+    fn pick_station_prefers_the_connected_one() {
+        let mut ap = named("wlan0");
+        ap.if_type = IfType::Ap;
+        let idle = named("wlan1");
+        let mut connected = named("wlan2");
+        connected.ssid = Some(Ssid(b"clinic".to_vec()));
+        let all = vec![ap, idle, connected];
+        assert_eq!(
+            pick_station(all.clone(), None).unwrap().name.as_deref(),
+            Some("wlan2")
+        );
+        assert_eq!(
+            pick_station(all.clone(), Some("wlan0"))
+                .unwrap()
+                .name
+                .as_deref(),
+            Some("wlan0")
+        );
+        assert!(matches!(
+            pick_station(all[..1].to_vec(), None),
             Err(crate::Error::NoInterface)
         ));
     }

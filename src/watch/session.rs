@@ -20,7 +20,7 @@ use super::pathology::{self, PathologyThresholds, RoamTracker, ScanSnapshot};
 use super::probe::{self, ProbeResult, Prober, Target};
 use super::verdict::{self, OutageTracker, Thresholds, Transition};
 use crate::error::{Error, Result};
-use crate::model::{IfType, MacAddr, StationInfo, WirelessInterface};
+use crate::model::{MacAddr, StationInfo};
 use crate::nl::events::{self, RawEvent};
 use crate::nl::{self, Nl80211};
 use std::collections::{BTreeMap, HashSet};
@@ -158,20 +158,10 @@ struct Watched {
     ssid: Option<String>,
 }
 
-fn pick(all: Vec<WirelessInterface>, name: Option<&str>) -> Result<WirelessInterface> {
-    let mut chosen = crate::model::select_interfaces(all, name)?;
-    if name.is_some() {
-        return Ok(chosen.remove(0));
-    }
-    chosen.retain(|i| i.ifindex.is_some() && i.if_type == IfType::Station);
-    chosen.sort_by_key(|i| i.ssid.is_none());
-    chosen.into_iter().next().ok_or(Error::NoInterface)
-}
-
 /// Runs the watch until `--for` elapses or a signal arrives.
 pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, WatchError> {
     let nl = Nl80211::open()?;
-    let iface = pick(nl.interfaces()?, config.iface.as_deref())?;
+    let iface = crate::model::pick_station(nl.interfaces()?, config.iface.as_deref())?;
     let mut watched = Watched {
         name: iface.name.clone().unwrap_or_default(),
         ifindex: iface.ifindex,
