@@ -38,6 +38,21 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Replace MAC addresses, BSSIDs, SSIDs and the host name in JSON output
+    /// and logs with pseudonyms (for support tickets)
+    #[arg(
+        long,
+        global = true,
+        long_help = "Replace what identifies the site in JSON output and --log lines with \
+                     pseudonyms: MAC addresses and BSSIDs keep their vendor prefix (first three \
+                     octets) and get hashed last octets, SSIDs become ssid-xxxx, the host name \
+                     host-xxxx; MACs inside summaries are replaced the same way. The key is \
+                     random per run, so one report is consistent in itself but two runs cannot \
+                     be joined. IP addresses and target names are kept. Human tables are not \
+                     redacted."
+    )]
+    pub redact: bool,
+
     /// When to use colour and table styling
     #[arg(
         long,

@@ -9,7 +9,7 @@ use wifidiag::channels::ChannelInputs;
 use wifidiag::cli::{ChannelsArgs, ScanArgs, StatusArgs, WatchArgs};
 use wifidiag::model::{parse_resolv_conf, pick_station, select_interfaces, IfType, Ssid};
 use wifidiag::nl::{self, Nl80211, ScanOutcome};
-use wifidiag::output::Envelope;
+use wifidiag::output::{write_json_doc, Envelope, Redactor};
 use wifidiag::report::channels::{self as channels_report, ChannelsContext, ChannelsReport};
 use wifidiag::report::interfaces::{self, InterfacesReport};
 use wifidiag::report::scan::{self as scan_report, BssEntry, ChannelEntry, ScanReport};
@@ -85,6 +85,7 @@ mod progress {
 pub struct Output {
     pub json: bool,
     pub styled: bool,
+    pub redact: Option<Redactor>,
 }
 
 pub fn interfaces(out: &mut impl Write, opts: &Output) -> anyhow::Result<ExitCode> {
@@ -92,7 +93,7 @@ pub fn interfaces(out: &mut impl Write, opts: &Output) -> anyhow::Result<ExitCod
     let list = nl.interfaces()?;
     let report = InterfacesReport::new(Envelope::now(interfaces::SCHEMA), &list);
     if opts.json {
-        report.write_json(out)
+        write_json_doc(out, &report, opts.redact.as_ref())
     } else {
         report.write_table(out, opts.styled)
     }
@@ -147,7 +148,7 @@ pub fn status(out: &mut impl Write, opts: &Output, args: &StatusArgs) -> anyhow:
         interfaces: statuses,
     };
     if opts.json {
-        report.write_json(out)
+        write_json_doc(out, &report, opts.redact.as_ref())
     } else {
         report.write_human(out, opts.styled)
     }
@@ -189,7 +190,7 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
         channels: channels.iter().map(ChannelEntry::from).collect(),
     };
     if opts.json {
-        report.write_json(out)
+        write_json_doc(out, &report, opts.redact.as_ref())
     } else {
         report.write_human(out, opts.styled)
     }
@@ -306,7 +307,7 @@ pub fn channels(
         &analysis,
     );
     if opts.json {
-        report.write_json(out)
+        write_json_doc(out, &report, opts.redact.as_ref())
     } else {
         report.write_human(out, opts.styled)
     }
@@ -363,6 +364,7 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
         interval: args.interval.max(std::time::Duration::from_millis(100)),
         duration: args.duration,
         json: opts.json,
+        redact: opts.redact.is_some(),
         quiet: args.quiet,
         log: args.log.clone(),
         lock_wait: args.lock_wait,

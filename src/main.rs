@@ -48,6 +48,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let opts = commands::Output {
         json: cli.global.json,
+        redact: cli.global.redact.then(wifidiag::output::Redactor::default),
         styled: use_style(
             cli.global.color,
             stdout.is_terminal(),

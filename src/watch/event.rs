@@ -353,6 +353,15 @@ impl Record {
         }
     }
 
+    /// The log line as a JSON value (for redaction).
+    pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::to_value(Line {
+            schema: SCHEMA,
+            record: self,
+        })
+        .unwrap_or_default()
+    }
+
     /// One JSON object without newlines: a `wifidiag.event/1` log line.
     pub fn to_json_line(&self) -> String {
         // Serializing plain data with string keys cannot fail.

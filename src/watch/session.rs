@@ -41,6 +41,8 @@ pub struct WatchConfig {
     /// Stop after this long; `None` = until SIGINT/SIGTERM.
     pub duration: Option<Duration>,
     pub json: bool,
+    /// Pseudonyms for MACs, SSIDs and the host in JSON and the log.
+    pub redact: bool,
     /// Only outages, patterns and the summary on stdout.
     pub quiet: bool,
     pub log: Option<PathBuf>,
@@ -94,6 +96,7 @@ struct Outputs<'a> {
     out: &'a mut dyn Write,
     log: Option<EventLog>,
     json: bool,
+    redact: Option<crate::output::Redactor>,
     quiet: bool,
     status_line: bool,
     status_drawn: bool,
@@ -103,18 +106,25 @@ impl Outputs<'_> {
     /// Writes a record everywhere it belongs.
     fn emit(&mut self, record: &Record) -> Result<(), WatchError> {
         let important = matches!(record.kind, Kind::Outage { .. } | Kind::Pathology { .. });
-        if let Some(log) = &mut self.log {
-            log.append(&record.to_json_line())
-                .map_err(WatchError::Log)?;
+        let show = !self.quiet || important;
+        let json = (self.log.is_some() || (self.json && show)).then(|| match &self.redact {
+            Some(r) => {
+                let mut v = record.to_json_value();
+                r.apply(&mut v);
+                v.to_string()
+            }
+            None => record.to_json_line(),
+        });
+        if let (Some(log), Some(line)) = (&mut self.log, &json) {
+            log.append(line).map_err(WatchError::Log)?;
         }
-        if self.quiet && !important {
+        if !show {
             return Ok(());
         }
         self.clear_status();
-        let line = if self.json {
-            record.to_json_line()
-        } else {
-            record.to_human()
+        let line = match json.filter(|_| self.json) {
+            Some(line) => line,
+            None => record.to_human(),
         };
         writeln!(self.out, "{line}").map_err(WatchError::Output)?;
         self.out.flush().map_err(WatchError::Output)
@@ -176,6 +186,7 @@ pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, Wa
         out,
         log,
         json: config.json,
+        redact: config.redact.then(crate::output::Redactor::default),
         quiet: config.quiet,
         status_line: config.status_line,
         status_drawn: false,
