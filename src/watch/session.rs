@@ -205,7 +205,7 @@ pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, Wa
     let shared_gateway = Arc::new(Mutex::new(gateway));
     spawn_prober(tx, config, Arc::clone(&shared_gateway), watched.ifindex);
 
-    let mut engine = Engine::new(config, &watched);
+    let mut engine = Engine::new(config);
     let start = Record::new(
         Millis::now(),
         Some(&watched.name),
@@ -227,7 +227,7 @@ pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, Wa
 
     let begun = Instant::now();
     let mut next_tick = Instant::now();
-    let mut last_scan_snapshot = Instant::now() - Duration::from_secs(3600);
+    let mut last_scan_snapshot: Option<Instant> = None;
     let mut last_scan_trigger = Instant::now();
     let stop_reason;
     loop {
@@ -246,8 +246,8 @@ pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, Wa
         if now >= next_tick {
             next_tick = now + config.interval;
             engine.sample(&nl, &watched, &mut outputs)?;
-            if last_scan_snapshot.elapsed() >= Duration::from_secs(10) {
-                last_scan_snapshot = Instant::now();
+            if last_scan_snapshot.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
+                last_scan_snapshot = Some(Instant::now());
                 if let (Some(every), Some(index)) = (config.scan_every, watched.ifindex) {
                     if last_scan_trigger.elapsed() >= every {
                         last_scan_trigger = Instant::now();
@@ -305,7 +305,7 @@ struct Engine {
 const TIMELINE_KEEP_MS: u64 = 30 * 60_000;
 
 impl Engine {
-    fn new(config: &WatchConfig, _watched: &Watched) -> Engine {
+    fn new(config: &WatchConfig) -> Engine {
         Engine {
             thresholds: config.thresholds,
             patterns: config.patterns,
