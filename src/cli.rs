@@ -133,6 +133,25 @@ pub enum Command {
     /// Watch Wi-Fi events and reachability; give every outage a verdict
     #[command(long_about = WATCH_LONG_ABOUT)]
     Watch(WatchArgs),
+
+    /// Summarise a `watch --log` file: runs, outages by cause, disconnects, patterns
+    #[command(
+        long_about = "Summarise a log written by `wifidiag watch --log`: how many runs \
+                      and over which period, every outage with its cause and summary, outages \
+                      per cause, disconnects by reason, roams, roaming patterns and interface \
+                      removals.\n\n\
+                      Lines that do not parse (torn by a crash or power loss, edited by hand) \
+                      are skipped and counted; the count and the first such line are reported \
+                      on standard error and in the JSON. Lines of unknown kinds are ignored."
+    )]
+    Report(ReportArgs),
+}
+
+/// Arguments of `wifidiag report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The log file written by `watch --log`
+    pub file: std::path::PathBuf,
 }
 
 const WATCH_LONG_ABOUT: &str = "\

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::io::Write;
 use std::net::IpAddr;
 use wifidiag::channels::ChannelInputs;
-use wifidiag::cli::{ChannelsArgs, ScanArgs, StatusArgs, WatchArgs};
+use wifidiag::cli::{ChannelsArgs, ReportArgs, ScanArgs, StatusArgs, WatchArgs};
 use wifidiag::model::{parse_resolv_conf, pick_station, select_interfaces, IfType, Ssid};
 use wifidiag::nl::{self, Nl80211, ScanOutcome};
 use wifidiag::output::{write_json_doc, Envelope, Redactor};
@@ -481,4 +481,83 @@ fn write_watch_summary(
         }
     }
     Ok(())
+}
+
+pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    use wifidiag::report::table::new_table;
+    use wifidiag::watch::summary::{self, ReportDoc};
+    let (lines, stats) = wifidiag::watch::log::read_events(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    if stats.corrupt > 0 {
+        eprintln!(
+            "wifidiag: skipped {} line(s) of {} that are not complete JSON events (first at line {})",
+            stats.corrupt,
+            args.file.display(),
+            stats.first_corrupt_line.unwrap_or(0)
+        );
+    }
+    let s = summary::summarize(&lines);
+    if opts.json {
+        let doc = ReportDoc {
+            envelope: Envelope::now(summary::SCHEMA),
+            file: args.file.display().to_string(),
+            lines: &stats,
+            summary: &s,
+        };
+        write_json_doc(out, &doc, opts.redact.as_ref()).context("writing the report")?;
+        return Ok(ExitCode::Success);
+    }
+    writeln!(
+        out,
+        "{}: {} run(s), {} event(s), from {} to {}; {} outage(s), {} roam(s), {} interface removal(s)",
+        args.file.display(),
+        s.runs,
+        s.events,
+        s.first_ts.as_deref().unwrap_or("-"),
+        s.last_ts.as_deref().unwrap_or("-"),
+        s.outages.len(),
+        s.roams,
+        s.interface_removals
+    )?;
+    if !s.causes.is_empty() {
+        let causes: Vec<String> = s.causes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        writeln!(out, "Outages by cause: {}", causes.join(", "))?;
+    }
+    if !s.outages.is_empty() {
+        let mut t = new_table(
+            opts.styled,
+            &["Start", "Duration", "Target", "Cause", "What happened"],
+        );
+        for o in &s.outages {
+            t.add_row(vec![
+                o.start.clone().unwrap_or_default(),
+                o.duration_ms
+                    .map_or("-".into(), |d| format!("{:.1} s", d as f64 / 1000.0)),
+                o.target.clone().unwrap_or_default(),
+                o.cause.clone().unwrap_or_default(),
+                o.summary.clone().unwrap_or_default(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    if !s.disconnects.is_empty() {
+        let mut t = new_table(opts.styled, &["Disconnect reason", "Count"]);
+        for d in &s.disconnects {
+            t.add_row(vec![
+                format!("{} ({})", d.reason, d.reason_name.as_deref().unwrap_or("?")),
+                d.count.to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    for p in &s.patterns {
+        writeln!(
+            out,
+            "Pattern at {}: {}",
+            p.ts.as_deref().unwrap_or("-"),
+            p.summary.as_deref().unwrap_or("")
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::Success)
 }

@@ -62,5 +62,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => commands::scan(&mut out, &opts, args),
         Command::Channels(args) => commands::channels(&mut out, &opts, args),
         Command::Watch(args) => commands::watch(&mut out, &opts, args),
+        Command::Report(args) => commands::report(&mut out, &opts, args),
     }
 }

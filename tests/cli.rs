@@ -87,3 +87,43 @@ fn interfaces_with_wireless_stack_prints_a_document() {
     assert_eq!(doc["schema"], "wifidiag.interfaces/1");
     assert!(doc["interfaces"].is_array());
 }
+
+#[test]
+fn report_summarises_a_log_and_counts_corrupt_lines() {
+    let dir = std::env::temp_dir().join(format!("wifidiag-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("events.jsonl");
+    let lines = [
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","kind":"start","iface":"wlan0"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:00.000Z","kind":"disconnected","iface":"wlan0","reason":3,"reason_name":"leaving","by":"ap"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","kind":"outage","iface":"wlan0","target":"10.77.1.10:8443","cause":"wifi","duration_ms":3000,"summary":"the AP left"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:04.0"#, // torn by a crash
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:05:00.000Z","kind":"stop","iface":"wlan0"}"#,
+    ];
+    std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+    let path = log.to_str().unwrap();
+
+    let out = wifidiag(&["report", path, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "a corrupt line is skipped, not fatal");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema"], "wifidiag.report/1");
+    assert_eq!(doc["lines"]["corrupt"], 1);
+    assert_eq!(doc["lines"]["first_corrupt_line"], 4);
+    assert_eq!(doc["lines"]["parsed"], 4);
+    assert_eq!(doc["runs"], 1);
+    assert_eq!(doc["causes"]["wifi"], 1);
+    assert_eq!(doc["outages"][0]["summary"], "the AP left");
+    assert_eq!(doc["disconnects"][0]["reason"], 3);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("skipped 1 line(s)") && stderr.contains("line 4"), "{stderr}");
+
+    let out = wifidiag(&["report", path]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 run(s)") && text.contains("1 outage(s)"), "{text}");
+    assert!(text.contains("Outages by cause: wifi 1"), "{text}");
+
+    let missing = wifidiag(&["report", dir.join("nope.jsonl").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8(missing.stderr).unwrap().starts_with("wifidiag: reading"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,4 +13,5 @@ pub mod pathology;
 pub mod probe;
 pub mod reason;
 pub mod session;
+pub mod summary;
 pub mod verdict;
