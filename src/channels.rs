@@ -99,6 +99,8 @@ pub struct Radio {
     /// Part of the user's own network (own SSID, or a virtual BSS of a
     /// radio that serves it).
     pub own: bool,
+    /// This laptop is associated with one of its BSSes.
+    pub associated: bool,
 }
 
 /// One radio's share of a channel's score.
@@ -367,7 +369,9 @@ pub fn merge_radios(samples: &[Vec<BssView>], own_ssid: Option<&Ssid>) -> Vec<Ra
             utilization_pct: None,
             presence: 0.0,
             own: false,
+            associated: false,
         });
+        r.associated |= v.associated;
         r.bssids.push(v.bssid);
         match &v.ssid {
             Some(s) => {
@@ -686,11 +690,12 @@ fn recommend(
         _ => {}
     }
 
-    // The user's network in this band: its strongest BSS's primary.
+    // The user's network in this band: the access point this laptop is
+    // associated with, else the strongest one.
     let current = radios
         .iter()
         .filter(|r| r.own && r.channel.is_some_and(|c| c.band == band))
-        .max_by_key(|r| r.signal)
+        .max_by_key(|r| (r.associated, r.signal))
         .and_then(|r| r.channel);
     let current_channel = current.map(|c| c.number);
     let current_score = current_channel.and_then(|n| rating(channels, band, n)?.score);

@@ -571,3 +571,24 @@ fn signal_is_averaged_in_milliwatts_over_samples() {
     // mean(1e-4, 1e-6) mW = 5.05e-5 mW = −43 dBm (not the −50 of a dB average)
     assert_eq!(a.radios[0].signal, Some(Dbm(-43)));
 }
+
+#[test]
+fn current_channel_is_the_associated_access_point() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let mut front = g20([0, 0], 1, -40, "clinic");
+    front.associated = true;
+    let back = g20([9, 0], 6, -35, "clinic"); // stronger, but not ours now
+    let samples = vec![vec![front, back, g20([1, 0], 1, -45, "cafe")]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let r = rec(&a, Band::Ghz2_4);
+    assert_eq!(r.current_channel, Some(1));
+    assert_eq!(r.channel, 6);
+    assert!(
+        r.reasons
+            .iter()
+            .any(|x| x.contains("another access point of your own network")),
+        "{:?}",
+        r.reasons
+    );
+}
