@@ -104,7 +104,11 @@ fn report_summarises_a_log_and_counts_corrupt_lines() {
     let path = log.to_str().unwrap();
 
     let out = wifidiag(&["report", path, "--json"]);
-    assert_eq!(out.status.code(), Some(0), "a corrupt line is skipped, not fatal");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a corrupt line is skipped, not fatal"
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["schema"], "wifidiag.report/1");
     assert_eq!(doc["lines"]["corrupt"], 1);
@@ -115,15 +119,23 @@ fn report_summarises_a_log_and_counts_corrupt_lines() {
     assert_eq!(doc["outages"][0]["summary"], "the AP left");
     assert_eq!(doc["disconnects"][0]["reason"], 3);
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("skipped 1 line(s)") && stderr.contains("line 4"), "{stderr}");
+    assert!(
+        stderr.contains("skipped 1 line(s)") && stderr.contains("line 4"),
+        "{stderr}"
+    );
 
     let out = wifidiag(&["report", path]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("1 run(s)") && text.contains("1 outage(s)"), "{text}");
+    assert!(
+        text.contains("1 run(s)") && text.contains("1 outage(s)"),
+        "{text}"
+    );
     assert!(text.contains("Outages by cause: wifi 1"), "{text}");
 
     let missing = wifidiag(&["report", dir.join("nope.jsonl").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(String::from_utf8(missing.stderr).unwrap().starts_with("wifidiag: reading"));
+    assert!(String::from_utf8(missing.stderr)
+        .unwrap()
+        .starts_with("wifidiag: reading"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
