@@ -159,7 +159,7 @@ pub fn status(out: &mut impl Write, opts: &Output, args: &StatusArgs) -> anyhow:
 
 pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let nl = Nl80211::open()?;
-    let iface = pick_station(nl.interfaces()?, args.iface.as_deref())?;
+    let iface = pick_station(nl.interface_dump()?, args.iface.as_deref())?;
     let name = iface.name.clone().unwrap_or_default();
     let ifindex = iface.ifindex.context("the interface has no index")?;
 
@@ -242,15 +242,11 @@ pub fn channels(
     args: &ChannelsArgs,
 ) -> anyhow::Result<ExitCode> {
     let nl = Nl80211::open()?;
-    let iface = pick_station(nl.interfaces()?, args.iface.as_deref())?;
+    let iface = pick_station(nl.interface_dump()?, args.iface.as_deref())?;
     let name = iface.name.clone().unwrap_or_default();
     let ifindex = iface.ifindex.context("the interface has no index")?;
     let phy_channels = nl.phy_channels(iface.phy)?;
     let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
-    let own_ssid = match &args.ssid {
-        Some(s) => Some(Ssid(s.as_bytes().to_vec())),
-        None => iface.ssid.clone(),
-    };
 
     let total = args.samples as usize;
     let bar = progress::bar(total as u64, &format!("scanning on {name}"));
@@ -283,6 +279,18 @@ pub fn channels(
     if let Some(n) = &notice {
         eprintln!("wifidiag: {n}");
     }
+    // Our network: the one named, else the one the laptop is associated
+    // with (the interface dump may lack the SSID; the scan has it).
+    let own_ssid = match &args.ssid {
+        Some(s) => Some(Ssid(s.as_bytes().to_vec())),
+        None => iface.ssid.clone().or_else(|| {
+            samples
+                .iter()
+                .flatten()
+                .find(|v| v.associated)
+                .and_then(|v| v.ssid.clone())
+        }),
+    };
     // The survey accumulates over the scans just made; a driver without
     // one leaves it empty and the analysis says so.
     let survey = nl.survey(ifindex).unwrap_or_default();
@@ -403,6 +411,7 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
     if !opts.json {
         write_watch_summary(out, &summary, opts.styled).context("writing the summary")?;
     }
+    out.flush().context("writing the summary")?;
     Ok(if summary.outages.is_empty() {
         ExitCode::Success
     } else {
@@ -505,6 +514,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             summary: &s,
         };
         write_json_doc(out, &doc, opts.redact.as_ref()).context("writing the report")?;
+        out.flush().context("writing the report")?;
         return Ok(ExitCode::Success);
     }
     writeln!(

@@ -55,7 +55,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             std::env::var("NO_COLOR").ok().as_deref(),
         ),
     };
-    let mut out = stdout.lock();
+    // Buffered: a scan table is a thousand small writes. Every command
+    // flushes when done, and watch after each record.
+    let mut out = io::BufWriter::new(stdout.lock());
     match &cli.command {
         Command::Interfaces(_) => commands::interfaces(&mut out, &opts),
         Command::Status(args) => commands::status(&mut out, &opts, args),

@@ -211,11 +211,14 @@ pub fn write_json_doc<T: Serialize>(
     doc: &T,
     redact: Option<&Redactor>,
 ) -> std::io::Result<()> {
-    let mut value = serde_json::to_value(doc)?;
-    if let Some(r) = redact {
-        r.apply(&mut value);
+    match redact {
+        Some(r) => {
+            let mut value = serde_json::to_value(doc)?;
+            r.apply(&mut value);
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+        }
+        None => serde_json::to_writer_pretty(&mut *out, doc)?,
     }
-    serde_json::to_writer_pretty(&mut *out, &value)?;
     writeln!(out)
 }
 

@@ -87,8 +87,21 @@ impl Nl80211 {
     }
 
     /// Every wireless interface in this network namespace
-    /// (`NL80211_CMD_GET_INTERFACE` dump, as `iw dev` shows).
+    /// (`NL80211_CMD_GET_INTERFACE` dump, as `iw dev` shows), with the SSID
+    /// of connected stations filled in (see [`Nl80211::interface_dump`]).
     pub fn interfaces(&self) -> Result<Vec<WirelessInterface>> {
+        let mut interfaces = self.interface_dump()?;
+        for iface in &mut interfaces {
+            self.fill_station_ssid(iface)?;
+        }
+        Ok(interfaces)
+    }
+
+    /// The interface dump alone: on older kernels a station's SSID is
+    /// missing (a connected station still has its frequency). Commands that
+    /// read the scan cache anyway use this and take the SSID from there,
+    /// instead of reading the cache twice.
+    pub fn interface_dump(&self) -> Result<Vec<WirelessInterface>> {
         let handle = self.handle.clone();
         let messages = self.collect("interface dump", async move {
             handle.interface().get(Vec::new()).execute().await
@@ -98,9 +111,6 @@ impl Nl80211 {
             .filter_map(|msg| interface_from_attrs(&msg.payload.attributes))
             .collect();
         interfaces.sort_by(|a, b| (a.phy, a.ifindex, &a.name).cmp(&(b.phy, b.ifindex, &b.name)));
-        for iface in &mut interfaces {
-            self.fill_station_ssid(iface)?;
-        }
         Ok(interfaces)
     }
 
