@@ -11,6 +11,7 @@ mod convert;
 pub mod events;
 #[cfg(test)]
 mod fixtures;
+mod genl;
 mod route;
 
 pub use route::ip_state;
@@ -24,12 +25,11 @@ use crate::error::{Error, Result};
 use crate::model::{
     BssStatus, IfType, PhyChannel, RegDomain, ScanBss, StationInfo, SurveyEntry, WirelessInterface,
 };
-use futures::{StreamExt, TryStream, TryStreamExt};
+use futures::{StreamExt, TryStreamExt};
 use std::time::Duration;
-use wl_nl80211::packet_core::{NetlinkMessage, NetlinkPayload, NLM_F_REQUEST};
-use wl_nl80211::packet_generic::GenlMessage;
+use wl_nl80211::packet_core::{NetlinkMessage, NetlinkPayload};
 use wl_nl80211::{
-    Nl80211Attr, Nl80211Command, Nl80211Error, Nl80211Handle, Nl80211Message, Nl80211MulticastGroup,
+    Nl80211Attr, Nl80211Command, Nl80211Error, Nl80211Message, Nl80211MulticastGroup,
 };
 
 /// How a scan request ended.
@@ -46,12 +46,11 @@ pub enum ScanOutcome {
 
 /// An open nl80211 session.
 ///
-/// wl-nl80211 is asynchronous; wifidiag's commands are sequential, so the
-/// session owns a current-thread runtime and exposes blocking methods. The
-/// netlink connection task runs whenever a request is being awaited.
+/// Requests and dumps go over a blocking generic-netlink socket
+/// ([`genl::GenlSocket`]); only [`Nl80211::trigger_scan`], which waits for
+/// an event, starts wl-nl80211's async machinery.
 pub struct Nl80211 {
-    runtime: tokio::runtime::Runtime,
-    handle: Nl80211Handle,
+    sock: genl::GenlSocket,
 }
 
 impl Nl80211 {
@@ -61,29 +60,14 @@ impl Nl80211 {
     /// cfg80211 (or with no Wi-Fi driver loaded), which is how a machine
     /// without wireless looks from userspace.
     pub fn open() -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()
-            .map_err(Error::Socket)?;
-        let handle = runtime.block_on(async {
-            let (connection, handle, _unsolicited) =
-                wl_nl80211::new_connection().map_err(|err| {
-                    if err.raw_os_error() == Some(libc_errno::EPROTONOSUPPORT) {
-                        Error::NoWirelessStack
-                    } else {
-                        Error::Socket(err)
-                    }
-                })?;
-            tokio::spawn(connection);
-            handle
-                .handle
-                .resolve_family::<Nl80211Message>()
-                .await
-                .map_err(classify_resolve_error)?;
-            Ok::<_, Error>(handle)
+        let sock = genl::GenlSocket::open().map_err(|err| match err {
+            genl::GenlError::NoFamily => Error::NoWirelessStack,
+            genl::GenlError::Io(io) if io.raw_os_error() == Some(libc_errno::EPROTONOSUPPORT) => {
+                Error::NoWirelessStack
+            }
+            other => genl_error("family lookup", other),
         })?;
-        Ok(Nl80211 { runtime, handle })
+        Ok(Nl80211 { sock })
     }
 
     /// Every wireless interface in this network namespace
@@ -102,13 +86,10 @@ impl Nl80211 {
     /// read the scan cache anyway use this and take the SSID from there,
     /// instead of reading the cache twice.
     pub fn interface_dump(&self) -> Result<Vec<WirelessInterface>> {
-        let handle = self.handle.clone();
-        let messages = self.collect("interface dump", async move {
-            handle.interface().get(Vec::new()).execute().await
-        })?;
+        let messages = self.dump("interface dump", Nl80211Command::GetInterface, vec![])?;
         let mut interfaces: Vec<WirelessInterface> = messages
             .iter()
-            .filter_map(|msg| interface_from_attrs(&msg.payload.attributes))
+            .filter_map(|msg| interface_from_attrs(&msg.attributes))
             .collect();
         interfaces.sort_by(|a, b| (a.phy, a.ifindex, &a.name).cmp(&(b.phy, b.ifindex, &b.name)));
         Ok(interfaces)
@@ -140,38 +121,40 @@ impl Nl80211 {
     /// The station entry of the access point a managed interface is
     /// associated with (`iw dev X station dump`); `None` when not associated.
     pub fn station(&self, ifindex: u32) -> Result<Option<StationInfo>> {
-        let handle = self.handle.clone();
-        let messages = self.collect("station dump", async move {
-            handle.station().dump(ifindex).execute().await
-        })?;
+        let messages = self.dump(
+            "station dump",
+            Nl80211Command::GetStation,
+            vec![Nl80211Attr::IfIndex(ifindex)],
+        )?;
         Ok(messages
             .iter()
-            .find_map(|msg| station_from_attrs(&msg.payload.attributes)))
+            .find_map(|msg| station_from_attrs(&msg.attributes)))
     }
 
     /// The channel survey of the interface's radio (`iw dev X survey dump`).
     pub fn survey(&self, ifindex: u32) -> Result<Vec<SurveyEntry>> {
-        let handle = self.handle.clone();
-        let messages = self.collect("survey dump", async move {
-            let attrs = wl_nl80211::Nl80211Survey::new(ifindex).build();
-            handle.survey().dump(attrs).execute().await
-        })?;
+        let messages = self.dump(
+            "survey dump",
+            Nl80211Command::GetSurvey,
+            vec![Nl80211Attr::IfIndex(ifindex)],
+        )?;
         Ok(messages
             .iter()
-            .filter_map(|msg| survey_from_attrs(&msg.payload.attributes))
+            .filter_map(|msg| survey_from_attrs(&msg.attributes))
             .collect())
     }
 
     /// The kernel's cached scan results for the interface
     /// (`iw dev X scan dump`). Never triggers a scan.
     pub fn scan_dump(&self, ifindex: u32) -> Result<Vec<ScanBss>> {
-        let handle = self.handle.clone();
-        let messages = self.collect("scan dump", async move {
-            handle.scan().dump(ifindex).execute().await
-        })?;
+        let messages = self.dump(
+            "scan dump",
+            Nl80211Command::GetScan,
+            vec![Nl80211Attr::IfIndex(ifindex)],
+        )?;
         Ok(messages
             .iter()
-            .filter_map(|msg| scan_bss_from_attrs(&msg.payload.attributes))
+            .filter_map(|msg| scan_bss_from_attrs(&msg.attributes))
             .collect())
     }
 
@@ -196,12 +179,19 @@ impl Nl80211 {
         timeout: Duration,
     ) -> Result<ScanOutcome> {
         const EBUSY: i32 = 16;
-        let handle = self.handle.clone();
-        self.runtime.block_on(async move {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(Error::Socket)?;
+        runtime.block_on(async move {
             let (connection, _events_handle, mut events) =
                 wl_nl80211::new_multicast_connection(&[Nl80211MulticastGroup::Scan])
                     .map_err(Error::Socket)?;
             tokio::spawn(connection);
+            let (request_connection, handle, _) =
+                wl_nl80211::new_connection().map_err(Error::Socket)?;
+            tokio::spawn(request_connection);
             let deadline = tokio::time::Instant::now() + timeout;
 
             loop {
@@ -232,13 +222,14 @@ impl Nl80211 {
     /// The channels `phy` supports, with their current regulatory flags
     /// (`iw phy phyN channels`), ordered by frequency.
     pub fn phy_channels(&self, phy: u32) -> Result<Vec<PhyChannel>> {
-        let handle = self.handle.clone();
-        let messages = self.collect("wiphy dump", async move {
-            handle.wireless_physic().get().execute().await
-        })?;
+        let messages = self.dump(
+            "wiphy dump",
+            Nl80211Command::GetWiphy,
+            vec![Nl80211Attr::SplitWiphyDump],
+        )?;
         let mut channels = Vec::new();
         for msg in &messages {
-            let attrs = &msg.payload.attributes;
+            let attrs = &msg.attributes;
             if attrs
                 .iter()
                 .any(|a| matches!(a, Nl80211Attr::Wiphy(p) if *p == phy))
@@ -253,32 +244,41 @@ impl Nl80211 {
     /// The regulatory domain that applies to `phy` (`iw reg get`): the phy's
     /// own domain when it is self-managed, otherwise the global one.
     pub fn regulatory(&self, phy: u32) -> Result<Option<RegDomain>> {
-        let handle = self.handle.clone();
         let message = Nl80211Message {
             cmd: Nl80211Command::GetReg,
             attributes: vec![Nl80211Attr::Wiphy(phy)],
         };
         let replies = self
-            .runtime
-            .block_on(raw_request(handle, message, NLM_F_REQUEST));
-        let replies = replies.map_err(|err| classify_request_error("regulatory query", err))?;
+            .sock
+            .request(message, false)
+            .map_err(|err| genl_error("regulatory query", err))?;
         Ok(replies
             .iter()
             .find_map(|msg| reg_domain_from_attrs(&msg.attributes)))
     }
 
-    /// Runs one request and collects its replies, classifying any failure.
-    fn collect<S>(
+    /// Runs one dump and collects its replies, classifying any failure.
+    fn dump(
         &self,
         operation: &'static str,
-        request: impl std::future::Future<Output = S>,
-    ) -> Result<Vec<GenlMessage<Nl80211Message>>>
-    where
-        S: TryStream<Ok = GenlMessage<Nl80211Message>, Error = Nl80211Error>,
-    {
-        self.runtime
-            .block_on(async move { request.await.try_collect::<Vec<_>>().await })
-            .map_err(|err| classify_request_error(operation, err))
+        cmd: Nl80211Command,
+        attributes: Vec<Nl80211Attr>,
+    ) -> Result<Vec<Nl80211Message>> {
+        self.sock
+            .request(Nl80211Message { cmd, attributes }, true)
+            .map_err(|err| genl_error(operation, err))
+    }
+}
+
+fn genl_error(operation: &'static str, err: genl::GenlError) -> Error {
+    match err {
+        genl::GenlError::Kernel(e) => classify_request_error(operation, e),
+        genl::GenlError::NoFamily => Error::NoWirelessStack,
+        genl::GenlError::Io(io) => Error::Netlink {
+            operation,
+            detail: io.to_string(),
+        },
+        genl::GenlError::Decode(detail) => Error::Netlink { operation, detail },
     }
 }
 
@@ -317,60 +317,14 @@ where
     ScanOutcome::TimedOut
 }
 
-/// Sends a message wl-nl80211 has no request builder for (e.g. GET_REG)
-/// and collects the nl80211 replies.
-async fn raw_request(
-    mut handle: Nl80211Handle,
-    message: Nl80211Message,
-    flags: u16,
-) -> std::result::Result<Vec<Nl80211Message>, Nl80211Error> {
-    let mut request = NetlinkMessage::from(GenlMessage::from_payload(message));
-    request.header.flags = flags;
-    let mut stream = Box::pin(handle.request(request).await?);
-    let mut replies = Vec::new();
-    while let Some(reply) = stream.next().await {
-        let reply = reply.map_err(Nl80211Error::DecodeFailed)?;
-        match reply.payload {
-            NetlinkPayload::InnerMessage(genl) => replies.push(genl.payload),
-            NetlinkPayload::Error(err) if err.code.is_some() => {
-                return Err(Nl80211Error::NetlinkError(err))
-            }
-            _ => {}
-        }
-    }
-    Ok(replies)
-}
-
 /// errno values we classify; kept local rather than pulling in libc for four
 /// constants that are fixed by the Linux ABI.
 mod libc_errno {
     pub const EPERM: i32 = 1;
-    pub const ENOENT: i32 = 2;
     pub const ENODEV: i32 = 19;
     pub const ENETDOWN: i32 = 100;
     pub const EACCES: i32 = 13;
     pub const EPROTONOSUPPORT: i32 = 93;
-}
-
-fn classify_resolve_error(err: genetlink::GenetlinkError) -> Error {
-    match &err {
-        genetlink::GenetlinkError::NetlinkError(io)
-            if io.raw_os_error() == Some(libc_errno::ENOENT) =>
-        {
-            Error::NoWirelessStack
-        }
-        _ => Error::Netlink {
-            operation: "family lookup",
-            detail: describe_genetlink(&err),
-        },
-    }
-}
-
-fn describe_genetlink(err: &genetlink::GenetlinkError) -> String {
-    match err {
-        genetlink::GenetlinkError::NetlinkError(io) => io.to_string(),
-        other => other.to_string(),
-    }
 }
 
 fn classify_request_error(operation: &'static str, err: Nl80211Error) -> Error {

@@ -1,0 +1,153 @@
+//! A blocking generic-netlink socket for nl80211 requests and dumps.
+//!
+//! Most of what wifidiag asks nl80211 is a dump answered at once; an async
+//! runtime adds nothing there but start-up time (measured in
+//! BENCHMARKS.md). This socket resolves the family once, sends one request
+//! at a time and reads until the kernel says done, decoding with
+//! wl-nl80211's own message types. The async machinery is kept for what
+//! needs to wait on events (a scan trigger and its completion).
+
+use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
+use std::cell::Cell;
+use std::io;
+use wl_nl80211::packet_core::{
+    NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
+};
+use wl_nl80211::packet_generic::ctrl::nlas::GenlCtrlAttrs;
+use wl_nl80211::packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
+use wl_nl80211::packet_generic::GenlMessage;
+use wl_nl80211::{Nl80211Error, Nl80211Message};
+
+/// The generic-netlink controller's fixed family id.
+const GENL_ID_CTRL: u16 = 0x10;
+
+/// What can go wrong below the nl80211 layer.
+#[derive(Debug)]
+pub enum GenlError {
+    /// The socket itself (open, send, receive).
+    Io(io::Error),
+    /// The kernel answered with an error for the request.
+    Kernel(Nl80211Error),
+    /// The controller does not know the family (no nl80211 here).
+    NoFamily,
+    /// A reply that did not decode.
+    Decode(String),
+}
+
+pub struct GenlSocket {
+    socket: Socket,
+    family: u16,
+    seq: Cell<u32>,
+}
+
+impl GenlSocket {
+    /// Opens a socket and resolves the nl80211 family id.
+    pub fn open() -> Result<GenlSocket, GenlError> {
+        let mut socket = Socket::new(NETLINK_GENERIC).map_err(GenlError::Io)?;
+        socket.bind_auto().map_err(GenlError::Io)?;
+        socket
+            .connect(&SocketAddr::new(0, 0))
+            .map_err(GenlError::Io)?;
+        let mut this = GenlSocket {
+            socket,
+            family: 0,
+            seq: Cell::new(1),
+        };
+        this.family = this.resolve("nl80211")?;
+        Ok(this)
+    }
+
+    fn next_seq(&self) -> u32 {
+        let seq = self.seq.get();
+        self.seq.set(seq.wrapping_add(1));
+        seq
+    }
+
+    fn resolve(&self, name: &str) -> Result<u16, GenlError> {
+        let mut genl = GenlMessage::from_payload(GenlCtrl {
+            cmd: GenlCtrlCmd::GetFamily,
+            nlas: vec![GenlCtrlAttrs::FamilyName(name.to_string())],
+        });
+        genl.finalize();
+        genl.set_resolved_family_id(GENL_ID_CTRL);
+        let mut msg = NetlinkMessage::new(NetlinkHeader::default(), NetlinkPayload::from(genl));
+        msg.header.flags = NLM_F_REQUEST;
+        msg.header.sequence_number = self.next_seq();
+        msg.finalize();
+        let mut buf = vec![0u8; msg.buffer_len()];
+        msg.serialize(&mut buf);
+        self.socket.send(&buf, 0).map_err(GenlError::Io)?;
+        let (data, _) = self.socket.recv_from_full().map_err(GenlError::Io)?;
+        let reply = NetlinkMessage::<GenlMessage<GenlCtrl>>::deserialize(&data)
+            .map_err(|e| GenlError::Decode(e.to_string()))?;
+        match reply.payload {
+            NetlinkPayload::InnerMessage(genl) => genl
+                .payload
+                .nlas
+                .iter()
+                .find_map(|a| match a {
+                    GenlCtrlAttrs::FamilyId(id) => Some(*id),
+                    _ => None,
+                })
+                .ok_or(GenlError::NoFamily),
+            // ENOENT: the controller has no such family.
+            NetlinkPayload::Error(e) if e.raw_code().abs() == 2 => Err(GenlError::NoFamily),
+            NetlinkPayload::Error(e) => Err(GenlError::Kernel(Nl80211Error::NetlinkError(e))),
+            _ => Err(GenlError::Decode(
+                "unexpected reply to the family lookup".into(),
+            )),
+        }
+    }
+
+    /// Sends one nl80211 message and collects the replies: until
+    /// `NLMSG_DONE` for a dump, until the acknowledgement otherwise.
+    pub fn request(
+        &self,
+        message: Nl80211Message,
+        dump: bool,
+    ) -> Result<Vec<Nl80211Message>, GenlError> {
+        let mut genl = GenlMessage::from_payload(message);
+        genl.finalize();
+        genl.set_resolved_family_id(self.family);
+        let mut msg = NetlinkMessage::new(NetlinkHeader::default(), NetlinkPayload::from(genl));
+        msg.header.flags = NLM_F_REQUEST | if dump { NLM_F_DUMP } else { NLM_F_ACK };
+        let seq = self.next_seq();
+        msg.header.sequence_number = seq;
+        msg.finalize();
+        let mut buf = vec![0u8; msg.buffer_len()];
+        msg.serialize(&mut buf);
+        self.socket.send(&buf, 0).map_err(GenlError::Io)?;
+
+        let mut replies = Vec::new();
+        loop {
+            let (data, _) = self.socket.recv_from_full().map_err(GenlError::Io)?;
+            if data.is_empty() {
+                return Ok(replies);
+            }
+            let mut offset = 0;
+            while offset < data.len() {
+                let reply =
+                    NetlinkMessage::<GenlMessage<Nl80211Message>>::deserialize(&data[offset..])
+                        .map_err(|e| GenlError::Decode(e.to_string()))?;
+                let length = reply.header.length as usize;
+                let ours = reply.header.sequence_number == seq;
+                match reply.payload {
+                    NetlinkPayload::Done(_) if ours => return Ok(replies),
+                    NetlinkPayload::Error(e) if ours => {
+                        return match e.code {
+                            // The acknowledgement of a non-dump request.
+                            None => Ok(replies),
+                            Some(_) => Err(GenlError::Kernel(Nl80211Error::NetlinkError(e))),
+                        };
+                    }
+                    NetlinkPayload::InnerMessage(genl) if ours => replies.push(genl.payload),
+                    _ => {}
+                }
+                if length == 0 {
+                    return Ok(replies);
+                }
+                offset += length;
+            }
+        }
+    }
+}
