@@ -9,6 +9,7 @@
 
 use crate::freq::{self, Band, Channel};
 use crate::model::{Dbm, MacAddr, Mhz, PhyChannel, Ssid, SurveyEntry};
+use crate::output::round_to;
 use crate::scan::{self, BssView};
 use std::collections::BTreeMap;
 
@@ -460,7 +461,7 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
             if !busy.is_empty() {
                 total += BUSY_WEIGHT * busy.iter().sum::<f64>() / busy.len() as f64;
             }
-            score = Some(round2(total));
+            score = Some(round_to(total, 2));
         }
         contributors.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         channels.push(ChannelRating {
@@ -474,7 +475,7 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
                 .iter()
                 .filter_map(|r| r.utilization_pct)
                 .reduce(f64::max),
-            busy_pct: busy_of(phy.freq).map(|b| round2(b * 100.0)),
+            busy_pct: busy_of(phy.freq).map(|b| round_to(b * 100.0, 2)),
             // A wide block needs DFS (or is passive-only) when any of its
             // 20 MHz members does.
             dfs: block_flag(&block, &allowed, phy.radar, |c| c.radar),
@@ -509,10 +510,6 @@ fn block_flag(
         .iter()
         .flat_map(|b| &b.members)
         .any(|m| allowed.get(m).is_some_and(|c| flag(c)))
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 /// Which inputs were missing, and the confidence that follows: start at

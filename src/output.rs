@@ -40,6 +40,13 @@ impl Envelope {
     }
 }
 
+/// `x` rounded to `decimals` places, for numbers shown to people and in JSON
+/// (31.372… % → 31.4).
+pub fn round_to(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
 /// `2026-11-27T22:37:39.123Z`.
 pub fn rfc3339_millis(t: SystemTime) -> String {
     humantime::format_rfc3339_millis(t).to_string()

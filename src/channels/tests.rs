@@ -138,7 +138,7 @@ fn co_channel_weighs_more_than_adjacent_and_1_6_do_not_overlap() {
     for (n, share) in expected {
         let s = score(&a, Band::Ghz2_4, n);
         assert!(
-            (s - round2(full * share)).abs() < 0.011,
+            (s - round_to(full * share, 2)).abs() < 0.011,
             "channel {n}: {s} vs {}",
             full * share
         );
@@ -266,7 +266,7 @@ fn wide_neighbours_occupy_several_20_mhz_channels() {
         // Its secondary channels: half weight for a 20 MHz candidate.
         let s = score(&a, Band::Ghz5, n);
         assert!(
-            (s - round2(full * SECONDARY_OVERLAP)).abs() < 0.011,
+            (s - round_to(full * SECONDARY_OVERLAP, 2)).abs() < 0.011,
             "channel {n}: {s}"
         );
     }

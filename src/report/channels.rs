@@ -4,6 +4,7 @@ use super::table::{new_table, NONE};
 use crate::channels::{on_20mhz_grid, ChannelAnalysis, Contribution, Radio};
 use crate::freq::{Band, Channel};
 use crate::model::{MacAddr, Mhz, Ssid};
+use crate::output::round_to;
 use crate::output::Envelope;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -96,10 +97,6 @@ pub struct RadioEntry {
     pub signal_dbm: Option<i32>,
 }
 
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
     let r = &radios[c.radio];
     ContributorEntry {
@@ -110,9 +107,9 @@ fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
         width_mhz: r.width_mhz,
         signal_dbm: r.signal.map(|d| d.0),
         utilization_pct: r.utilization_pct.map(|u| (u * 10.0).round() / 10.0),
-        presence: round2(r.presence),
-        overlap: round2(c.overlap),
-        weight: round2(c.weight),
+        presence: round_to(r.presence, 2),
+        overlap: round_to(c.overlap, 2),
+        weight: round_to(c.weight, 2),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::table::{new_table, NONE};
 use crate::freq::Band;
 use crate::model::{MacAddr, Mhz, Ssid};
+use crate::output::round_to;
 use crate::output::Envelope;
 use crate::scan::{BssView, ChannelSummary};
 use serde::Serialize;
@@ -82,7 +83,7 @@ impl From<&BssView> for BssEntry {
             security: v.security.label(),
             phy: v.generation.map(|g| g.label()),
             station_count: v.station_count,
-            channel_utilization_pct: v.channel_utilization_pct.map(round1),
+            channel_utilization_pct: v.channel_utilization_pct.map(|x| round_to(x, 1)),
             admission_capacity: v.admission_capacity,
             country: v.country.clone(),
             ft: v.ft,
@@ -117,13 +118,9 @@ impl From<&ChannelSummary> for ChannelEntry {
             bss_count: c.bss_count,
             radio_count: c.radio_count,
             strongest_dbm: c.strongest.map(|d| d.0),
-            max_utilization_pct: c.max_utilization_pct.map(round1),
+            max_utilization_pct: c.max_utilization_pct.map(|x| round_to(x, 1)),
         }
     }
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 impl ScanReport {

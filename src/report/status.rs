@@ -11,6 +11,7 @@ use crate::model::{
     DfsRegion, IfType, IpState, MacAddr, Mhz, OperState, RateGeneration, RateInfo, RegDomain, Ssid,
     StationInfo, SurveyEntry, WirelessInterface,
 };
+use crate::output::round_to;
 use crate::output::Envelope;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -249,8 +250,8 @@ impl InterfaceStatus {
             rx_packets: st(|s| s.rx_packets),
             tx_retries,
             tx_failed,
-            tx_retry_pct: health::rate_pct(tx_retries, tx_packets).map(round1),
-            tx_failed_pct: health::rate_pct(tx_failed, tx_packets).map(round1),
+            tx_retry_pct: health::rate_pct(tx_retries, tx_packets).map(|x| round_to(x, 1)),
+            tx_failed_pct: health::rate_pct(tx_failed, tx_packets).map(|x| round_to(x, 1)),
             beacon_loss: facts.beacon_loss,
             beacon_rx: station.and_then(|s| s.beacon_rx),
             connected_time_s: facts.connected_time_s,
@@ -266,10 +267,6 @@ impl InterfaceStatus {
             notes,
         }
     }
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 impl StatusReport {
