@@ -298,6 +298,20 @@ pub(crate) fn parse_rsn(body: &[u8], kind: RsnKind) -> (Option<Rsn>, Option<RsnP
     (Some(rsn), problem)
 }
 
+/// A suite count (u16) and that many 4-octet suites: the suites read and
+/// whether the list was complete; `None` when even the count is missing.
+fn suite_list<T>(r: &mut Reader<'_>, decode: impl Fn([u8; 4]) -> T) -> Option<(Vec<T>, bool)> {
+    let n = r.u16_le()?;
+    let mut list = Vec::new();
+    for _ in 0..n {
+        match r.array::<4>() {
+            Some(s) => list.push(decode(s)),
+            None => return Some((list, false)),
+        }
+    }
+    Some((list, true))
+}
+
 /// Reads the optional fields in order; stops at the clean end of the body
 /// (`None`) or at the first incomplete field (`Some(Malformed)`).
 fn fill_optional(r: &mut Reader<'_>, rsn: &mut Rsn, kind: RsnKind) -> Option<RsnProblem> {
@@ -313,30 +327,24 @@ fn fill_optional(r: &mut Reader<'_>, rsn: &mut Rsn, kind: RsnKind) -> Option<Rsn
     if r.is_empty() {
         return None;
     }
-    let Some(n) = r.u16_le() else { return bad };
-    let mut list = Vec::new();
-    for _ in 0..n {
-        let Some(s) = suite(r) else {
-            rsn.pairwise_ciphers = Some(list);
-            return bad;
-        };
-        list.push(cipher(s, kind));
-    }
+    let Some((list, complete)) = suite_list(r, |s| cipher(s, kind)) else {
+        return bad;
+    };
     rsn.pairwise_ciphers = Some(list);
+    if !complete {
+        return bad;
+    }
 
     if r.is_empty() {
         return None;
     }
-    let Some(n) = r.u16_le() else { return bad };
-    let mut list = Vec::new();
-    for _ in 0..n {
-        let Some(s) = suite(r) else {
-            rsn.akm_suites = Some(list);
-            return bad;
-        };
-        list.push(akm(s, kind));
-    }
+    let Some((list, complete)) = suite_list(r, |s| akm(s, kind)) else {
+        return bad;
+    };
     rsn.akm_suites = Some(list);
+    if !complete {
+        return bad;
+    }
 
     if r.is_empty() {
         return None;
