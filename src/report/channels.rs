@@ -195,11 +195,6 @@ impl ChannelsReport {
         }
     }
 
-    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        writeln!(out)
-    }
-
     /// Recommendations first (what to do), then a table per band of the
     /// channels that are allowed or crowded, then what was missing.
     pub fn write_human(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {

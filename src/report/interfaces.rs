@@ -64,12 +64,6 @@ impl InterfacesReport {
         }
     }
 
-    /// Writes the JSON document followed by a newline.
-    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        writeln!(out)
-    }
-
     /// Writes the human table.
     pub fn write_table(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
         if self.interfaces.is_empty() {
@@ -166,7 +160,7 @@ mod tests {
     fn json_document_follows_the_schema() {
         let report = InterfacesReport::new(envelope(), &sample());
         let mut buf = Vec::new();
-        report.write_json(&mut buf).unwrap();
+        crate::output::write_json_doc(&mut buf, &report, None).unwrap();
         let doc: serde_json::Value = serde_json::from_slice(&buf).unwrap();
         assert_eq!(doc["schema"], "wifidiag.interfaces/1");
         assert_eq!(doc["hostname"], "reception-laptop");

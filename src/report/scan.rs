@@ -124,11 +124,6 @@ impl From<&ChannelSummary> for ChannelEntry {
 }
 
 impl ScanReport {
-    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        writeln!(out)
-    }
-
     /// The BSS table (strongest first), then the per-channel summary.
     pub fn write_human(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
         if self.bss.is_empty() {

@@ -270,12 +270,6 @@ impl InterfaceStatus {
 }
 
 impl StatusReport {
-    /// Writes the JSON document followed by a newline.
-    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        writeln!(out)
-    }
-
     /// Writes one two-column table per interface, then its notes.
     pub fn write_human(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
         for (i, s) in self.interfaces.iter().enumerate() {
