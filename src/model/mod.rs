@@ -30,6 +30,35 @@ impl Serialize for MacAddr {
     }
 }
 
+impl std::str::FromStr for MacAddr {
+    type Err = String;
+
+    /// `02:00:00:0a:bc:ff` (either case), as [`fmt::Display`] writes it.
+    fn from_str(text: &str) -> Result<MacAddr, String> {
+        let bad = || format!("not a MAC address: {text:?}");
+        let mut octets = [0u8; 6];
+        let mut parts = text.split(':');
+        for octet in &mut octets {
+            let part = parts.next().ok_or_else(bad)?;
+            if part.len() != 2 {
+                return Err(bad());
+            }
+            *octet = u8::from_str_radix(part, 16).map_err(|_| bad())?;
+        }
+        match parts.next() {
+            None => Ok(MacAddr(octets)),
+            Some(_) => Err(bad()),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MacAddr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MacAddr, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A signal or noise level in dBm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -54,7 +83,9 @@ impl fmt::Display for Dbm {
 }
 
 /// A frequency in MHz.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct Mhz(pub u32);
 

@@ -11,9 +11,12 @@ use crate::model::{MacAddr, Mhz};
 use crate::output::rfc3339_millis;
 use crate::watch::probe::{ProbeMethod, ProbeOutcome};
 use crate::watch::reason::{reason_name, status_name};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+mod flat;
 
 /// The schema of every log line.
 pub const SCHEMA: &str = "wifidiag.event/1";
@@ -51,8 +54,32 @@ impl Serialize for Millis {
     }
 }
 
+/// Reads back what [`Serialize`] wrote: an RFC 3339 UTC time
+/// (`2026-11-28T22:37:39.123Z`; any number of fraction digits, or none).
+impl<'de> Deserialize<'de> for Millis {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Millis, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Millis;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an RFC 3339 UTC timestamp")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Millis, E> {
+                humantime::parse_rfc3339(v)
+                    .map(Millis::from)
+                    .map_err(|e| E::custom(format_args!("bad timestamp {v:?}: {e}")))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Text that is usually a constant of this program (a reason code's name)
+/// but is owned when read back from a log.
+pub type Text = Cow<'static, str>;
+
 /// Who ended a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Initiator {
     /// The access point (deauth/disassoc received, or "disconnected by AP").
@@ -62,7 +89,7 @@ pub enum Initiator {
 }
 
 /// What a probe was for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProbeRole {
     Gateway,
@@ -71,23 +98,23 @@ pub enum ProbeRole {
 }
 
 /// Direction of a CQM RSSI threshold crossing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Crossing {
     Low,
     High,
 }
 
-/// One item of evidence quoted by an outage: a shortened record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One item of evidence quoted by an outage: a shortened record
+/// (`{"ts":…,"kind":…,fields…}`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
     pub ts: Millis,
-    #[serde(flatten)]
     pub kind: Kind,
 }
 
 /// An outage's cause.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     /// Association lost, a roam gap, or a deauth/disassoc overlapping it.
@@ -117,13 +144,14 @@ impl Cause {
     }
 }
 
-/// Every kind of record, with its fields. Serialized with `kind` as tag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// Every kind of record, with its fields. Written flat into its record,
+/// with `kind` as tag (see [`flat`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The watch began (targets and settings, for readers of the log).
     Start {
-        version: &'static str,
+        version: Text,
         targets: Vec<String>,
         interval_ms: u64,
         gateway: Option<IpAddr>,
@@ -139,29 +167,29 @@ pub enum Kind {
         channel: Option<u16>,
         ssid: Option<String>,
         status: u16,
-        status_name: &'static str,
+        status_name: Text,
     },
     ConnectFailed {
         bssid: Option<MacAddr>,
         status: u16,
-        status_name: &'static str,
+        status_name: Text,
     },
     Disconnected {
         bssid: Option<MacAddr>,
         reason: u16,
-        reason_name: &'static str,
+        reason_name: Text,
         by: Initiator,
     },
     Deauth {
         bssid: Option<MacAddr>,
         reason: u16,
-        reason_name: &'static str,
+        reason_name: Text,
         by: Initiator,
     },
     Disassoc {
         bssid: Option<MacAddr>,
         reason: u16,
-        reason_name: &'static str,
+        reason_name: Text,
         by: Initiator,
     },
     /// A change of access point: a fast roam (`NL80211_CMD_ROAM`) or a
@@ -232,7 +260,7 @@ pub enum Kind {
         summary: String,
     },
     Pathology {
-        pathology: &'static str,
+        pathology: Text,
         summary: String,
     },
 }
@@ -269,7 +297,7 @@ impl Kind {
         Kind::Disconnected {
             bssid,
             reason,
-            reason_name: reason_name(reason),
+            reason_name: reason_name(reason).into(),
             by,
         }
     }
@@ -278,7 +306,7 @@ impl Kind {
         Kind::Deauth {
             bssid,
             reason,
-            reason_name: reason_name(reason),
+            reason_name: reason_name(reason).into(),
             by,
         }
     }
@@ -287,7 +315,7 @@ impl Kind {
         Kind::Disassoc {
             bssid,
             reason,
-            reason_name: reason_name(reason),
+            reason_name: reason_name(reason).into(),
             by,
         }
     }
@@ -302,7 +330,7 @@ impl Kind {
             return Kind::ConnectFailed {
                 bssid,
                 status,
-                status_name: status_name(status),
+                status_name: status_name(status).into(),
             };
         }
         Kind::Connected {
@@ -311,7 +339,7 @@ impl Kind {
             channel: freq.and_then(Mhz::channel).map(|c| c.number),
             ssid,
             status,
-            status_name: status_name(status),
+            status_name: status_name(status).into(),
         }
     }
 
@@ -328,20 +356,106 @@ impl Kind {
 }
 
 /// One record of the timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     pub ts: Millis,
     pub iface: Option<String>,
-    #[serde(flatten)]
     pub kind: Kind,
 }
 
 /// A record as a log line: the schema first.
-#[derive(Serialize)]
 struct Line<'a> {
     schema: &'static str,
-    #[serde(flatten)]
     record: &'a Record,
+}
+
+impl Serialize for Line<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("schema", self.schema)?;
+        map.serialize_entry("ts", &self.record.ts)?;
+        map.serialize_entry("iface", &self.record.iface)?;
+        self.record.kind.serialize(flat::FlatKind(&mut map))?;
+        map.end()
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("ts", &self.ts)?;
+        map.serialize_entry("iface", &self.iface)?;
+        self.kind.serialize(flat::FlatKind(&mut map))?;
+        map.end()
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("ts", &self.ts)?;
+        self.kind.serialize(flat::FlatKind(&mut map))?;
+        map.end()
+    }
+}
+
+/// Takes the kind and time out of a flat object, or says what is missing.
+fn required<E: serde::de::Error>(f: flat::Flat<'_>) -> Result<(Millis, Option<String>, Kind), E> {
+    let ts = f.ts.ok_or_else(|| E::missing_field("ts"))?;
+    match f.kind {
+        Some(Ok(kind)) => Ok((ts, f.iface, kind)),
+        Some(Err(name)) => Err(E::custom(format_args!("unknown kind {name:?}"))),
+        None => Err(E::missing_field("kind")),
+    }
+}
+
+/// Any `schema` is accepted here; [`LineParse`] is the reader that checks it.
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
+        let (ts, iface, kind) = required(d.deserialize_map(flat::FlatVisitor)?)?;
+        Ok(Record { ts, iface, kind })
+    }
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Evidence, D::Error> {
+        let (ts, _, kind) = required(d.deserialize_map(flat::FlatVisitor)?)?;
+        Ok(Evidence { ts, kind })
+    }
+}
+
+/// What one JSON object of a log is, read in one pass.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineParse {
+    /// A `wifidiag.event/1` record; `unknown_fields` keys were skipped.
+    Event { record: Record, unknown_fields: u32 },
+    /// An object of another schema (or none): `schema` names it.
+    OtherSchema { schema: Option<String> },
+    /// Our schema, but a kind this version does not know (a newer writer).
+    UnknownKind { kind: String },
+}
+
+impl<'de> Deserialize<'de> for LineParse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<LineParse, D::Error> {
+        let f = d.deserialize_map(flat::FlatVisitor)?;
+        if f.schema.as_deref() != Some(SCHEMA) {
+            return Ok(LineParse::OtherSchema {
+                schema: f.schema.map(Cow::into_owned),
+            });
+        }
+        if let Some(Err(kind)) = f.kind {
+            return Ok(LineParse::UnknownKind { kind });
+        }
+        let unknown_fields = f.unknown_fields;
+        let (ts, iface, kind) = required(f)?;
+        Ok(LineParse::Event {
+            record: Record { ts, iface, kind },
+            unknown_fields,
+        })
+    }
 }
 
 impl Record {
@@ -634,7 +748,7 @@ mod tests {
             Kind::Link { up: false },
             Kind::DefaultRoute { gateway: None },
             Kind::Pathology {
-                pathology: "ping_pong",
+                pathology: "ping_pong".into(),
                 summary: "x".into(),
             },
             Kind::CqmRssi {

@@ -11,6 +11,7 @@ pub mod event;
 pub mod log;
 pub mod pathology;
 pub mod probe;
+pub mod read;
 pub mod reason;
 pub mod session;
 pub mod summary;

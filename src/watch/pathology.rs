@@ -54,7 +54,7 @@ pub struct Finding {
 impl Finding {
     pub fn into_kind(self) -> Kind {
         Kind::Pathology {
-            pathology: self.pathology,
+            pathology: self.pathology.into(),
             summary: self.summary,
         }
     }

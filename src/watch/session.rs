@@ -210,7 +210,7 @@ pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, Wa
         Millis::now(),
         Some(&watched.name),
         Kind::Start {
-            version: env!("CARGO_PKG_VERSION"),
+            version: env!("CARGO_PKG_VERSION").into(),
             targets: config.targets.iter().map(|t| t.to_string()).collect(),
             interval_ms: config.interval.as_millis() as u64,
             gateway,

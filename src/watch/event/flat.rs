@@ -1,0 +1,364 @@
+//! The flat JSON form of a record, both ways, without buffering.
+//!
+//! A log line is one flat object: `{"schema":…,"ts":…,"iface":…,"kind":"deauth",
+//! "bssid":…,"reason":…}`. [`Kind`] itself derives serde's default
+//! (externally tagged) form, `{"deauth":{…}}`; this module moves its tag into
+//! the enclosing object and its fields up beside `ts`, in both directions:
+//!
+//! - writing: [`FlatKind`] is a serializer that turns the enum's variant into
+//!   a `"kind"` entry and its fields into entries of the open map;
+//! - reading: [`FlatVisitor`] walks the object once. Keys before `kind` fill
+//!   the envelope; at `kind` it hands the *rest of the same map* to the
+//!   variant's derived visitor through [`Fields`], which also catches `ts`,
+//!   `iface` and `schema` wherever they appear and counts keys the variant
+//!   does not know (skipped, never fatal).
+//!
+//! Nothing is buffered into an intermediate value (serde's internally tagged
+//! enums buffer every field first), which is what makes `report` over a
+//! million-line log fast.
+
+use super::{Kind, Millis};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{self, Impossible, SerializeMap, SerializeStructVariant};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt;
+
+// ---------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------
+
+/// Serializes a [`Kind`] into an open map as `"kind": name, field: value…`.
+pub(super) struct FlatKind<'a, M>(pub &'a mut M);
+
+fn only_variants<E: ser::Error>() -> E {
+    E::custom("a record kind serializes only as a unit or struct variant")
+}
+
+macro_rules! refuse {
+    ($($name:ident($($arg:ty),*)),* $(,)?) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<(), M::Error> { Err(only_variants()) })*
+    };
+}
+
+impl<'a, M: SerializeMap> ser::Serializer for FlatKind<'a, M> {
+    type Ok = ();
+    type Error = M::Error;
+    type SerializeSeq = Impossible<(), M::Error>;
+    type SerializeTuple = Impossible<(), M::Error>;
+    type SerializeTupleStruct = Impossible<(), M::Error>;
+    type SerializeTupleVariant = Impossible<(), M::Error>;
+    type SerializeMap = Impossible<(), M::Error>;
+    type SerializeStruct = Impossible<(), M::Error>;
+    type SerializeStructVariant = Self;
+
+    refuse!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+    );
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        name: &'static str,
+    ) -> Result<(), M::Error> {
+        self.0.serialize_entry("kind", name)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        name: &'static str,
+        _: usize,
+    ) -> Result<Self, M::Error> {
+        self.0.serialize_entry("kind", name)?;
+        Ok(self)
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<(), M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, M::Error> {
+        Err(only_variants())
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, M::Error> {
+        Err(only_variants())
+    }
+}
+
+impl<M: SerializeMap> SerializeStructVariant for FlatKind<'_, M> {
+    type Ok = ();
+    type Error = M::Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        self.0.serialize_entry(key, value)
+    }
+
+    fn end(self) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------
+
+/// What one flat object held.
+#[derive(Debug, Default)]
+pub(super) struct Flat<'de> {
+    pub schema: Option<Cow<'de, str>>,
+    pub ts: Option<Millis>,
+    pub iface: Option<String>,
+    /// `Some(Ok)` a known kind; `Some(Err(name))` a kind this version does
+    /// not know (its fields were skipped); `None` no `kind` key at all.
+    pub kind: Option<Result<Kind, String>>,
+    /// Keys that neither the envelope nor the kind knows.
+    pub unknown_fields: u32,
+}
+
+/// Reads one flat object into a [`Flat`].
+pub(super) struct FlatVisitor;
+
+impl<'de> Visitor<'de> for FlatVisitor {
+    type Value = Flat<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a wifidiag event object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Flat<'de>, A::Error> {
+        let mut flat = Flat::default();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "kind" {
+                let name: Cow<'de, str> = map.next_value()?;
+                let access = KindAccess {
+                    name: &name,
+                    map: &mut map,
+                    flat: &mut flat,
+                    known: true,
+                };
+                let kind = access.read()?;
+                flat.kind = Some(kind.ok_or_else(|| name.into_owned()));
+                // The variant's visitor consumed the rest of the map.
+                return Ok(flat);
+            }
+            envelope_field(&key, &mut map, &mut flat)?;
+        }
+        Ok(flat)
+    }
+}
+
+/// A key outside the kind's own fields: the envelope, or unknown.
+fn envelope_field<'de, A: MapAccess<'de>>(
+    key: &str,
+    map: &mut A,
+    flat: &mut Flat<'de>,
+) -> Result<(), A::Error> {
+    match key {
+        "schema" => flat.schema = Some(map.next_value()?),
+        "ts" => flat.ts = Some(map.next_value()?),
+        "iface" => flat.iface = map.next_value()?,
+        _ => {
+            map.next_value::<IgnoredAny>()?;
+            flat.unknown_fields += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Presents `name` and the rest of the map to [`Kind`]'s derived
+/// (externally tagged) deserializer as if they were `{name: {rest}}`.
+struct KindAccess<'a, 'de, A> {
+    name: &'a str,
+    map: &'a mut A,
+    flat: &'a mut Flat<'de>,
+    /// Set to false when `name` is not one of `Kind`'s variants.
+    known: bool,
+}
+
+impl<'de, A: MapAccess<'de>> KindAccess<'_, 'de, A> {
+    /// `Ok(None)` when the kind is unknown to this version (rest skipped).
+    fn read(mut self) -> Result<Option<Kind>, A::Error> {
+        use serde::Deserialize;
+        let result = Kind::deserialize(&mut self);
+        if self.known {
+            return result.map(Some);
+        }
+        // Skip the unknown kind's fields, still picking up the envelope.
+        while let Some(key) = self.map.next_key::<Cow<'de, str>>()? {
+            if matches!(&*key, "schema" | "ts" | "iface") {
+                envelope_field(&key, self.map, self.flat)?;
+            } else {
+                self.map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl<'de, A: MapAccess<'de>> de::Deserializer<'de> for &mut KindAccess<'_, 'de, A> {
+    type Error = A::Error;
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        if !variants.contains(&self.name) {
+            self.known = false;
+            return Err(de::Error::custom("unknown kind"));
+        }
+        visitor.visit_enum(self)
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, A::Error> {
+        Err(de::Error::custom("a record kind is read only as an enum"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
+}
+
+impl<'de, A: MapAccess<'de>> de::EnumAccess<'de> for &mut KindAccess<'_, 'de, A> {
+    type Error = A::Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), A::Error> {
+        let name = de::value::StrDeserializer::<A::Error>::new(self.name);
+        Ok((seed.deserialize(name)?, self))
+    }
+}
+
+impl<'de, A: MapAccess<'de>> de::VariantAccess<'de> for &mut KindAccess<'_, 'de, A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        // No fields of its own: whatever follows is envelope or unknown.
+        while let Some(key) = self.map.next_key::<Cow<'de, str>>()? {
+            envelope_field(&key, self.map, self.flat)?;
+        }
+        Ok(())
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        visitor.visit_map(Fields {
+            fields,
+            map: &mut *self.map,
+            flat: &mut *self.flat,
+        })
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _: T) -> Result<T::Value, A::Error> {
+        Err(de::Error::custom("a record kind has named fields"))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value, A::Error> {
+        Err(de::Error::custom("a record kind has named fields"))
+    }
+}
+
+/// The rest of the map, as the variant's own fields: envelope keys are
+/// taken out on the way, unknown keys skipped and counted.
+struct Fields<'a, 'de, A> {
+    fields: &'static [&'static str],
+    map: &'a mut A,
+    flat: &'a mut Flat<'de>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, 'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<Cow<'de, str>>()? {
+            if self.fields.contains(&&*key) {
+                return match key {
+                    Cow::Borrowed(k) => {
+                        seed.deserialize(de::value::BorrowedStrDeserializer::new(k))
+                    }
+                    Cow::Owned(k) => seed.deserialize(de::value::StringDeserializer::new(k)),
+                }
+                .map(Some);
+            }
+            envelope_field(&key, self.map, self.flat)?;
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}

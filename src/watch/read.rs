@@ -1,0 +1,322 @@
+//! Reading `--log` files back: typed, streamed, lenient, bounded.
+//!
+//! A log is JSON Lines of [`Record`]s, written by [`super::log`]. It is read
+//! back into the very type that was written ([`LineParse`], one pass, no
+//! intermediate JSON value) and handed out one record at a time, so the
+//! reader's memory does not grow with the file.
+//!
+//! # Schema evolution
+//!
+//! Every line carries `"schema":"wifidiag.event/1"`. The major number
+//! changes only when an existing field changes meaning or type; new kinds and
+//! new fields keep `/1`. So a reader of this version:
+//!
+//! - uses every `wifidiag.event/1` line whose kind it knows, **skipping
+//!   fields it does not know** (counted in [`ReadStats::unknown_fields`]);
+//! - skips and counts lines of a **kind it does not know**
+//!   ([`ReadStats::unknown_kind`]): a newer writer's;
+//! - skips and counts JSON objects of **another schema**, or of none
+//!   ([`ReadStats::other_schema`]): a `/2` log, or another program's lines;
+//! - skips and counts **invalid** lines: our schema and a known kind, but a
+//!   field of the wrong type or missing (`"reason":"3"`, `1e20` for a
+//!   count) ([`ReadStats::invalid`], with the first line number);
+//! - skips and counts **corrupt** lines: not a JSON object at all (torn by a
+//!   crash, garbage, invalid UTF-8, over [`MAX_LINE_BYTES`]).
+//!
+//! None of these is fatal; only an I/O error ends the read.
+
+use super::event::{LineParse, Record};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::Path;
+
+/// Lines longer than this are counted as corrupt without being held in
+/// memory (an event is a few hundred bytes; an outage with evidence a few
+/// kilobytes).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// What the reader found, line by line.
+///
+/// `lines == events + blank + corrupt + invalid + other_schema +
+/// unknown_kind` always holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReadStats {
+    /// Lines read, counting a final line without `\n`.
+    pub lines: u64,
+    /// `wifidiag.event/1` records used.
+    pub events: u64,
+    /// Empty or whitespace-only lines.
+    pub blank: u64,
+    /// Not a JSON object (torn, garbage, invalid UTF-8, over-long).
+    pub corrupt: u64,
+    /// Our schema and a known kind, but fields of the wrong type or missing.
+    pub invalid: u64,
+    /// JSON objects of another schema, or with none.
+    pub other_schema: u64,
+    /// Our schema, a kind this version does not know.
+    pub unknown_kind: u64,
+    /// Records used although they had fields this version does not know.
+    pub unknown_fields: u64,
+    /// 1-based number of the first corrupt line.
+    pub first_corrupt_line: Option<u64>,
+    /// 1-based number of the first invalid line.
+    pub first_invalid_line: Option<u64>,
+    /// The first foreign schema seen (`null` when the objects had none).
+    pub first_other_schema: Option<String>,
+}
+
+impl ReadStats {
+    /// Folds another reader's counts in (a second file).
+    pub fn add(&mut self, other: &ReadStats) {
+        self.lines += other.lines;
+        self.events += other.events;
+        self.blank += other.blank;
+        self.corrupt += other.corrupt;
+        self.invalid += other.invalid;
+        self.other_schema += other.other_schema;
+        self.unknown_kind += other.unknown_kind;
+        self.unknown_fields += other.unknown_fields;
+        self.first_corrupt_line = self.first_corrupt_line.or(other.first_corrupt_line);
+        self.first_invalid_line = self.first_invalid_line.or(other.first_invalid_line);
+        if self.first_other_schema.is_none() {
+            self.first_other_schema
+                .clone_from(&other.first_other_schema);
+        }
+    }
+
+    /// Lines skipped for any reason but blankness.
+    pub fn skipped(&self) -> u64 {
+        self.corrupt + self.invalid + self.other_schema + self.unknown_kind
+    }
+}
+
+/// Streams the records of one log.
+pub struct LogReader<R> {
+    reader: R,
+    line: Vec<u8>,
+    stats: ReadStats,
+}
+
+impl<R: BufRead> LogReader<R> {
+    pub fn new(reader: R) -> LogReader<R> {
+        LogReader {
+            reader,
+            line: Vec::with_capacity(1024),
+            stats: ReadStats::default(),
+        }
+    }
+
+    /// The next record, skipping (and counting) every line that is not one.
+    /// `Ok(None)` at the end of the input.
+    pub fn next_record(&mut self) -> io::Result<Option<Record>> {
+        loop {
+            let Some(overlong) = next_line(&mut self.reader, &mut self.line, MAX_LINE_BYTES)?
+            else {
+                return Ok(None);
+            };
+            self.stats.lines += 1;
+            let n = self.stats.lines;
+            let text = self.line.trim_ascii();
+            if overlong {
+                self.stats.corrupt += 1;
+                self.stats.first_corrupt_line.get_or_insert(n);
+                continue;
+            }
+            if text.is_empty() {
+                self.stats.blank += 1;
+                continue;
+            }
+            // Strings a reader skips are not checked by the parser: check
+            // the whole line, so invalid UTF-8 is always corrupt.
+            if std::str::from_utf8(text).is_err() {
+                self.stats.corrupt += 1;
+                self.stats.first_corrupt_line.get_or_insert(n);
+                continue;
+            }
+            match serde_json::from_slice::<LineParse>(text).or_else(|e| kind_first(text).ok_or(e)) {
+                Ok(LineParse::Event {
+                    record,
+                    unknown_fields,
+                }) => {
+                    self.stats.events += 1;
+                    self.stats.unknown_fields += u64::from(unknown_fields > 0);
+                    return Ok(Some(record));
+                }
+                Ok(LineParse::OtherSchema { schema }) => self.other(schema),
+                Ok(LineParse::UnknownKind { .. }) => self.stats.unknown_kind += 1,
+                Err(e) if e.classify() == serde_json::error::Category::Data => {
+                    // An object whose fields did not fit: ours, or another
+                    // program's that happens to have a `kind`?
+                    match schema_of(text) {
+                        Some(Some(s)) if s == super::event::SCHEMA => {
+                            self.stats.invalid += 1;
+                            self.stats.first_invalid_line.get_or_insert(n);
+                        }
+                        Some(schema) => self.other(schema),
+                        None => {
+                            self.stats.corrupt += 1;
+                            self.stats.first_corrupt_line.get_or_insert(n);
+                        }
+                    }
+                }
+                Err(_) => {
+                    self.stats.corrupt += 1;
+                    self.stats.first_corrupt_line.get_or_insert(n);
+                }
+            }
+        }
+    }
+
+    fn other(&mut self, schema: Option<String>) {
+        self.stats.other_schema += 1;
+        if self.stats.first_other_schema.is_none() {
+            self.stats.first_other_schema = schema;
+        }
+    }
+
+    pub fn stats(&self) -> &ReadStats {
+        &self.stats
+    }
+}
+
+/// The slow path for a line whose `kind` came after some of its fields (a
+/// hand-edited or foreign-written line; this program writes `kind` before
+/// the fields): the object rewritten with `kind` first, parsed again.
+fn kind_first(text: &[u8]) -> Option<LineParse> {
+    let serde_json::Value::Object(map) = serde_json::from_slice(text).ok()? else {
+        return None;
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push('{');
+    let kind = map.get("kind")?;
+    out.push_str("\"kind\":");
+    out.push_str(&kind.to_string());
+    for (k, v) in map.iter().filter(|(k, _)| *k != "kind") {
+        out.push(',');
+        out.push_str(&serde_json::Value::String(k.clone()).to_string());
+        out.push(':');
+        out.push_str(&v.to_string());
+    }
+    out.push('}');
+    serde_json::from_str(&out).ok()
+}
+
+/// `Some(schema)` when `text` is a JSON object (`schema` its string
+/// `schema` field, if any); `None` when it is not an object.
+fn schema_of(text: &[u8]) -> Option<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        schema: Option<serde_json::Value>,
+    }
+    let head: Head = serde_json::from_slice(text).ok()?;
+    Some(head.schema.and_then(|v| v.as_str().map(str::to_string)))
+}
+
+/// Why a log could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("cannot read {path}: permission denied (the log is readable by its owner and group: run as root or as a member of the log's group)")]
+    Permission { path: String },
+    #[error("refusing to read {path}: it is {what}, not a regular file (give report a log written by watch --log)")]
+    NotRegular { path: String, what: &'static str },
+}
+
+impl OpenError {
+    pub fn exit_code(&self) -> crate::ExitCode {
+        match self {
+            OpenError::Permission { .. } => crate::ExitCode::PermissionDenied,
+            OpenError::NotRegular { .. } => crate::ExitCode::Usage,
+            OpenError::Io { .. } => crate::ExitCode::Failure,
+        }
+    }
+}
+
+/// Opens a log for reading: a regular file only. A FIFO would block and a
+/// device such as `/dev/zero` never ends, so both are refused before a byte
+/// is read (the open itself is non-blocking, so a FIFO cannot hang it).
+pub fn open(path: &Path) -> Result<LogReader<BufReader<File>>, OpenError> {
+    let shown = path.display().to_string();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|source| match source.kind() {
+            io::ErrorKind::PermissionDenied => OpenError::Permission {
+                path: shown.clone(),
+            },
+            _ => OpenError::Io {
+                path: shown.clone(),
+                source,
+            },
+        })?;
+    let kind = file
+        .metadata()
+        .map_err(|source| OpenError::Io {
+            path: shown.clone(),
+            source,
+        })?
+        .file_type();
+    let what = if kind.is_file() {
+        None
+    } else if kind.is_dir() {
+        Some("a directory")
+    } else if kind.is_fifo() {
+        Some("a FIFO")
+    } else if kind.is_char_device() || kind.is_block_device() {
+        Some("a device")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else {
+        Some("not a regular file")
+    };
+    if let Some(what) = what {
+        return Err(OpenError::NotRegular { path: shown, what });
+    }
+    Ok(LogReader::new(BufReader::with_capacity(1 << 16, file)))
+}
+
+/// Reads the next line (without its `\n`) into `line`, keeping at most `cap`
+/// bytes. `None` at end of input, else `Some(true)` if the line was longer
+/// than `cap` (then `line` holds only a prefix and must not be trusted).
+pub(crate) fn next_line<R: BufRead>(
+    reader: &mut R,
+    line: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<Option<bool>> {
+    line.clear();
+    let mut any = false;
+    let mut overlong = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if chunk.is_empty() {
+            return Ok(any.then_some(overlong));
+        }
+        any = true;
+        let newline = chunk.iter().position(|&b| b == b'\n');
+        let body = &chunk[..newline.unwrap_or(chunk.len())];
+        if !overlong {
+            if line.len() + body.len() > cap {
+                overlong = true;
+                line.clear();
+            } else {
+                line.extend_from_slice(body);
+            }
+        }
+        let used = body.len() + usize::from(newline.is_some());
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Some(overlong));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

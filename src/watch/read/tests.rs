@@ -1,0 +1,154 @@
+use super::*;
+use crate::model::MacAddr;
+use crate::watch::event::{Initiator, Kind, Millis};
+use std::io::Cursor;
+
+fn read_all(bytes: &[u8]) -> (Vec<Record>, ReadStats) {
+    let mut r = LogReader::new(Cursor::new(bytes.to_vec()));
+    let mut out = Vec::new();
+    while let Some(rec) = r.next_record().unwrap() {
+        out.push(rec);
+    }
+    (out, r.stats().clone())
+}
+
+fn line(r: &Record) -> String {
+    r.to_json_line() + "\n"
+}
+
+fn deauth(ts: u64) -> Record {
+    Record::new(
+        Millis(ts),
+        Some("wlan1"),
+        Kind::deauth(Some(MacAddr([2, 0, 0, 0, 1, 0])), 3, Initiator::Ap),
+    )
+}
+
+#[test]
+fn what_is_written_is_what_is_read() {
+    let records = vec![deauth(1_795_905_459_123), deauth(1_795_905_460_000)];
+    let text: String = records.iter().map(line).collect();
+    let (back, stats) = read_all(text.as_bytes());
+    assert_eq!(back, records);
+    assert_eq!((stats.lines, stats.events, stats.skipped()), (2, 2, 0));
+}
+
+#[test]
+fn every_line_is_classified_and_counted() {
+    let good = line(&deauth(1_795_905_459_123));
+    let mut data = Vec::new();
+    data.extend_from_slice(good.as_bytes()); // 1 event
+    data.extend_from_slice(b"\n"); // 2 blank
+    data.extend_from_slice(b"{\"n\":2,\"s\":\"\xff\xfe\"}\n"); // 3 corrupt: invalid UTF-8
+    data.extend_from_slice(b"\x00\x01\x02\xc3\x28 binary\n"); // 4 corrupt: garbage
+    data.extend_from_slice(good.trim_end().as_bytes()); // 5 event, CRLF
+    data.extend_from_slice(b"\r\n");
+    data.extend_from_slice(b"[1,2,3]\n"); // 6 corrupt: not an object
+    data.extend_from_slice(&vec![b'['; 100_000]); // 7 corrupt: deep nesting
+    data.push(b'\n');
+    data.extend_from_slice(b"{\"long\":\"");
+    data.extend_from_slice(&vec![b'x'; MAX_LINE_BYTES + 10]);
+    data.extend_from_slice(b"\"}\n"); // 8 corrupt: over-long
+    data.extend_from_slice(b"{\"schema\":\"wifidiag.event/2\",\"ts\":\"2026-11-28T22:37:39.123Z\",\"kind\":\"deauth\"}\n"); // 9 other schema
+    data.extend_from_slice(b"{\"level\":\"info\",\"kind\":\"deauth\",\"reason\":\"x\"}\n"); // 10 other (no schema)
+    data.extend_from_slice(b"{\"schema\":\"wifidiag.event/1\",\"ts\":\"2026-11-28T22:37:39.123Z\",\"kind\":\"teleported\",\"to\":\"mars\"}\n"); // 11 unknown kind
+    data.extend_from_slice(
+        b"{\"schema\":\"wifidiag.event/1\",\"ts\":\"2026-11-28T22:37:39.123Z\",\"kind\":\"disconnected\",\"bssid\":null,\"reason\":\"3\",\"reason_name\":\"x\",\"by\":\"ap\"}\n",
+    ); // 12 invalid: reason as a string
+    data.extend_from_slice(
+        b"{\"schema\":\"wifidiag.event/1\",\"ts\":\"2026-11-28T22:37:39.123Z\",\"kind\":\"cqm_packet_loss\",\"packets\":1e20}\n",
+    ); // 13 invalid: a float for a count
+    data.extend_from_slice(
+        b"{\"schema\":\"wifidiag.event/1\",\"ts\":\"2026-11-28T22:37:39.123Z\",\"kind\":\"link\",\"up\":true,\"new_field\":[1]}\n",
+    ); // 14 event with an unknown field
+    data.extend_from_slice(b"{\"schema\":\"wifidiag.event/1\",\"ts\":\"2026-11-28T22:37:"); // 15 torn, no newline
+    let (records, stats) = read_all(&data);
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[2].kind, Kind::Link { up: true });
+    assert_eq!(
+        stats,
+        ReadStats {
+            lines: 15,
+            events: 3,
+            blank: 1,
+            corrupt: 6,
+            invalid: 2,
+            other_schema: 2,
+            unknown_kind: 1,
+            unknown_fields: 1,
+            first_corrupt_line: Some(3),
+            first_invalid_line: Some(12),
+            first_other_schema: Some("wifidiag.event/2".into()),
+        }
+    );
+    assert_eq!(stats.lines, stats.events + stats.blank + stats.skipped());
+}
+
+#[test]
+fn envelope_fields_may_come_in_any_order() {
+    let text = b"{\"reason\":3,\"kind\":\"deauth\",\"by\":\"local\",\"bssid\":null,\"reason_name\":\"r\",\"iface\":\"wlan0\",\"ts\":\"2026-11-28T22:37:39.123Z\",\"schema\":\"wifidiag.event/1\"}\n";
+    let (records, stats) = read_all(text);
+    assert_eq!(stats.events, 1, "{stats:?}");
+    assert_eq!(records[0].iface.as_deref(), Some("wlan0"));
+    assert_eq!(records[0].ts, Millis(1_795_905_459_123));
+    let Kind::Deauth { by, reason, .. } = &records[0].kind else {
+        panic!("{:?}", records[0])
+    };
+    assert_eq!((*by, *reason), (Initiator::Local, 3));
+}
+
+#[test]
+fn a_record_without_time_is_invalid() {
+    let text = b"{\"schema\":\"wifidiag.event/1\",\"kind\":\"cqm_beacon_loss\"}\n";
+    let (_, stats) = read_all(text);
+    assert_eq!((stats.invalid, stats.first_invalid_line), (1, Some(1)));
+}
+
+#[test]
+fn empty_and_exact_cap_inputs() {
+    assert_eq!(read_all(b"").1, ReadStats::default());
+    assert_eq!(read_all(b"\n").1.blank, 1);
+    // A line of exactly the cap is still read (and is another program's).
+    let mut exact = b"{\"x\":\"".to_vec();
+    exact.resize(MAX_LINE_BYTES - 2, b'y');
+    exact.extend_from_slice(b"\"}");
+    assert_eq!(exact.len(), MAX_LINE_BYTES);
+    assert_eq!(read_all(&exact).1.other_schema, 1);
+}
+
+#[test]
+fn open_refuses_what_is_not_a_regular_file() {
+    let err = |p: &str| match open(Path::new(p)) {
+        Err(e) => e,
+        Ok(_) => panic!("{p} was accepted"),
+    };
+    assert!(matches!(
+        err("/dev/zero"),
+        OpenError::NotRegular {
+            what: "a device",
+            ..
+        }
+    ));
+    assert!(matches!(
+        err("/"),
+        OpenError::NotRegular {
+            what: "a directory",
+            ..
+        }
+    ));
+    let dir = std::env::temp_dir().join(format!("wifidiag-read-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let e = err(fifo.to_str().unwrap());
+    assert!(
+        matches!(e, OpenError::NotRegular { what: "a FIFO", .. }),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), crate::ExitCode::Usage);
+    let missing = err(dir.join("absent").to_str().unwrap());
+    assert_eq!(missing.exit_code(), crate::ExitCode::Failure);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
