@@ -150,8 +150,9 @@ pub enum Command {
 /// Arguments of `wifidiag report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The log file written by `watch --log`
-    pub file: std::path::PathBuf,
+    /// The log files written by `watch --log` (one summary over all of them)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
 }
 
 const WATCH_LONG_ABOUT: &str = "\

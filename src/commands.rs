@@ -341,9 +341,12 @@ fn read_resolvers() -> Vec<IpAddr> {
 }
 
 pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::Result<ExitCode> {
+    use wifidiag::watch::log::EventLog;
     use wifidiag::watch::pathology::PathologyThresholds;
     use wifidiag::watch::probe::Target;
     use wifidiag::watch::session::{self, WatchConfig, WatchError};
+    use wifidiag::watch::sink::{HumanSink, JsonSink, LogSink, Sink, SinkError};
+    use wifidiag::watch::summary::{self, Summary};
     use wifidiag::watch::verdict::Thresholds;
 
     let mut specs = args.targets.clone();
@@ -371,11 +374,6 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
         targets,
         interval: args.interval.max(std::time::Duration::from_millis(100)),
         duration: args.duration,
-        json: opts.json,
-        redact: opts.redact.is_some(),
-        quiet: args.quiet,
-        log: args.log.clone(),
-        lock_wait: args.lock_wait,
         scan_every: args.scan_every,
         sample_every: args.sample_every,
         thresholds: Thresholds {
@@ -391,183 +389,157 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
             sticky_margin_db: args.sticky_margin,
             slow_roam_ms: args.slow_roam.as_millis() as u64,
         },
-        status_line: !args.quiet && !opts.json && std::io::stderr().is_terminal(),
     };
-    let summary = match session::run(&config, out) {
-        Ok(s) => s,
+    // The log is opened (and locked) before anything else happens, so a
+    // second run waits here, logging nothing.
+    let mut log = match &args.log {
+        Some(path) => match EventLog::open(path, args.lock_wait) {
+            Ok(log) => Some(LogSink::new(log)),
+            Err(e) => {
+                eprintln!("wifidiag: {e}");
+                return Ok(e.exit_code());
+            }
+        },
+        None => None,
+    };
+    let mut summary = Summary::default();
+    let status_line = !args.quiet && !opts.json && std::io::stderr().is_terminal();
+    let mut stdout_sink: Box<dyn Sink + '_> = if opts.json {
+        Box::new(JsonSink::new(&mut *out, args.quiet))
+    } else {
+        Box::new(HumanSink::new(&mut *out, args.quiet, status_line))
+    };
+    let mut sinks: Vec<&mut dyn Sink> = vec![stdout_sink.as_mut()];
+    if let Some(log) = log.as_mut() {
+        sinks.push(log);
+    }
+    sinks.push(&mut summary);
+    let result = session::run(&config, &mut sinks, opts.redact.as_ref());
+    drop(sinks);
+    drop(stdout_sink);
+    let dropped = log.as_ref().map_or(0, |l| l.dropped);
+    match result {
+        Ok(_) => {}
         Err(WatchError::Wifi(e)) => return Err(e.into()),
-        Err(WatchError::Log(e)) => {
+        Err(WatchError::Sink(SinkError::Log(e))) => {
             eprintln!("wifidiag: {e}");
-            return Ok(
-                if matches!(e, wifidiag::watch::log::LogError::Busy { .. }) {
-                    ExitCode::LogBusy
-                } else {
-                    e.exit_code()
-                },
-            );
+            return Ok(e.exit_code());
         }
-        Err(WatchError::Output(e)) => return Err(e).context("writing the watch output"),
-    };
+        Err(WatchError::Sink(SinkError::Output(e))) => {
+            return Err(e).context("writing the watch output")
+        }
+    }
+    if dropped > 0 {
+        eprintln!("wifidiag: {dropped} line(s) could not be written to the log");
+    }
+    summary.finish();
     if !opts.json {
-        write_watch_summary(out, &summary, opts.styled).context("writing the summary")?;
+        writeln!(out)?;
+        write!(out, "Summary: ")?;
+        summary::render(out, &summary, opts.styled).context("writing the summary")?;
     }
     out.flush().context("writing the summary")?;
-    Ok(if summary.outages.is_empty() {
+    Ok(if summary.outage_count == 0 {
         ExitCode::Success
     } else {
         ExitCode::OutageObserved
     })
 }
 
-/// The end-of-watch tables: outages, disconnects by reason, roams, signal.
-fn write_watch_summary(
-    out: &mut impl Write,
-    s: &wifidiag::watch::session::WatchSummary,
-    styled: bool,
-) -> std::io::Result<()> {
-    use wifidiag::report::table::new_table;
-    use wifidiag::watch::event::Kind;
-    writeln!(out)?;
-    writeln!(out, "Summary ({})", s.stop_reason)?;
-    if s.outages.is_empty() {
-        writeln!(out, "No outage.")?;
-    } else {
-        let mut t = new_table(
-            styled,
-            &["Start", "Duration", "Target", "Cause", "What happened"],
-        );
-        for o in &s.outages {
-            if let Kind::Outage {
-                target,
-                start,
-                duration_ms,
-                cause,
-                summary,
-                ..
-            } = &o.kind
-            {
-                t.add_row(vec![
-                    start.rfc3339(),
-                    format!("{:.1} s", *duration_ms as f64 / 1000.0),
-                    target.clone(),
-                    cause.label().to_string(),
-                    summary.clone(),
-                ]);
-            }
-        }
-        writeln!(out, "{t}")?;
-    }
-    if !s.disconnects_by_reason.is_empty() {
-        let mut t = new_table(styled, &["Disconnect reason", "Count"]);
-        for (reason, n) in &s.disconnects_by_reason {
-            t.add_row(vec![
-                format!(
-                    "{reason} ({})",
-                    wifidiag::watch::reason::reason_name(*reason)
-                ),
-                n.to_string(),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    writeln!(out, "Roams: {}", s.roams)?;
-    if !s.signal.is_empty() {
-        let mut t = new_table(styled, &["BSSID", "Samples", "Min", "Average", "Max"]);
-        for (bssid, (min, sum, n, max)) in &s.signal {
-            t.add_row(vec![
-                bssid.to_string(),
-                n.to_string(),
-                format!("{min} dBm"),
-                format!("{:.0} dBm", *sum as f64 / (*n).max(1) as f64),
-                format!("{max} dBm"),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    for p in &s.patterns {
-        if let Kind::Pathology { summary, .. } = &p.kind {
-            writeln!(out, "Pattern: {summary}")?;
-        }
-    }
-    Ok(())
-}
-
 pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    use wifidiag::report::table::new_table;
-    use wifidiag::watch::summary::{self, ReportDoc};
-    let (lines, stats) = wifidiag::watch::log::read_events(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
-    if stats.corrupt > 0 {
-        eprintln!(
-            "wifidiag: skipped {} line(s) of {} that are not complete JSON events (first at line {})",
-            stats.corrupt,
-            args.file.display(),
-            stats.first_corrupt_line.unwrap_or(0)
-        );
+    use wifidiag::watch::read::{self, ReadStats};
+    use wifidiag::watch::summary::{self, ReportDoc, Summary};
+    let mut summary = Summary::default();
+    let mut stats = ReadStats::default();
+    for path in &args.files {
+        let mut reader = match read::open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("wifidiag: {e}");
+                return Ok(e.exit_code());
+            }
+        };
+        while let Some(record) = reader
+            .next_record()
+            .with_context(|| format!("reading {}", path.display()))?
+        {
+            let record = match &opts.redact {
+                Some(r) => {
+                    let mut v = record.to_json_value();
+                    r.apply(&mut v);
+                    serde_json::from_value(v).unwrap_or(record)
+                }
+                None => record,
+            };
+            summary.observe(&record);
+        }
+        warn_skipped(path, reader.stats());
+        stats.add(reader.stats());
     }
-    let s = summary::summarize(&lines);
+    summary.finish();
     if opts.json {
+        let mut envelope = Envelope::now(summary::SCHEMA);
+        // The machine the logs describe, not the one reading them.
+        envelope.hostname = match summary.hosts.len() {
+            1 => summary.hosts.iter().next().cloned(),
+            _ => None,
+        };
         let doc = ReportDoc {
-            envelope: Envelope::now(summary::SCHEMA),
-            file: args.file.display().to_string(),
+            envelope,
+            files: args.files.iter().map(|f| f.display().to_string()).collect(),
             lines: &stats,
-            summary: &s,
+            summary: &summary,
         };
         write_json_doc(out, &doc, opts.redact.as_ref()).context("writing the report")?;
-        out.flush().context("writing the report")?;
-        return Ok(ExitCode::Success);
-    }
-    writeln!(
-        out,
-        "{}: {} run(s), {} event(s), from {} to {}; {} outage(s), {} roam(s), {} interface removal(s)",
-        args.file.display(),
-        s.runs,
-        s.events,
-        s.first_ts.as_deref().unwrap_or("-"),
-        s.last_ts.as_deref().unwrap_or("-"),
-        s.outages.len(),
-        s.roams,
-        s.interface_removals
-    )?;
-    if !s.causes.is_empty() {
-        let causes: Vec<String> = s.causes.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        writeln!(out, "Outages by cause: {}", causes.join(", "))?;
-    }
-    if !s.outages.is_empty() {
-        let mut t = new_table(
-            opts.styled,
-            &["Start", "Duration", "Target", "Cause", "What happened"],
-        );
-        for o in &s.outages {
-            t.add_row(vec![
-                o.start.clone().unwrap_or_default(),
-                o.duration_ms
-                    .map_or("-".into(), |d| format!("{:.1} s", d as f64 / 1000.0)),
-                o.target.clone().unwrap_or_default(),
-                o.cause.clone().unwrap_or_default(),
-                o.summary.clone().unwrap_or_default(),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    if !s.disconnects.is_empty() {
-        let mut t = new_table(opts.styled, &["Disconnect reason", "Count"]);
-        for d in &s.disconnects {
-            t.add_row(vec![
-                format!("{} ({})", d.reason, d.reason_name.as_deref().unwrap_or("?")),
-                d.count.to_string(),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    for p in &s.patterns {
-        writeln!(
-            out,
-            "Pattern at {}: {}",
-            p.ts.as_deref().unwrap_or("-"),
-            p.summary.as_deref().unwrap_or("")
-        )?;
+    } else {
+        let names: Vec<String> = args
+            .files
+            .iter()
+            .map(|f| wifidiag::escape::terminal_safe(&f.display().to_string()).into_owned())
+            .collect();
+        write!(out, "{}: ", names.join(", "))?;
+        summary::render(out, &summary, opts.styled)?;
     }
     out.flush()?;
+    if stats.events == 0 {
+        eprintln!(
+            "wifidiag: no wifidiag event in {} ({} line(s) read): is this a log written by watch --log?",
+            if args.files.len() == 1 { "the file" } else { "the files" },
+            stats.lines
+        );
+        return Ok(ExitCode::NoEvents);
+    }
     Ok(ExitCode::Success)
+}
+
+/// One line on stderr for each kind of line a report skipped.
+fn warn_skipped(path: &std::path::Path, s: &wifidiag::watch::read::ReadStats) {
+    let file = wifidiag::escape::terminal_safe(&path.display().to_string()).into_owned();
+    if s.corrupt > 0 {
+        eprintln!(
+            "wifidiag: {file}: skipped {} line(s) that are not complete JSON objects (first at line {})",
+            s.corrupt,
+            s.first_corrupt_line.unwrap_or(0)
+        );
+    }
+    if s.invalid > 0 {
+        eprintln!(
+            "wifidiag: {file}: skipped {} wifidiag.event/1 line(s) with fields of the wrong type or missing (first at line {})",
+            s.invalid,
+            s.first_invalid_line.unwrap_or(0)
+        );
+    }
+    if s.other_schema > 0 {
+        eprintln!(
+            "wifidiag: {file}: skipped {} line(s) of another schema ({}): written by another program or a newer wifidiag",
+            s.other_schema,
+            wifidiag::escape::terminal_safe(s.first_other_schema.as_deref().unwrap_or("none"))
+        );
+    }
+    if s.unknown_kind > 0 {
+        eprintln!(
+            "wifidiag: {file}: skipped {} event(s) of kinds this version does not know (a newer wifidiag wrote them)",
+            s.unknown_kind
+        );
+    }
 }

@@ -24,11 +24,12 @@ pub enum ExitCode {
     OutageObserved = 6,
     /// `watch --log`: another watch held the log file longer than `--lock-wait`.
     LogBusy = 7,
+    NoEvents = 8,
 }
 
 impl ExitCode {
     /// Every code, in numeric order (used by the documentation test).
-    pub const ALL: [ExitCode; 8] = [
+    pub const ALL: [ExitCode; 9] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -37,6 +38,7 @@ impl ExitCode {
         ExitCode::PermissionDenied,
         ExitCode::OutageObserved,
         ExitCode::LogBusy,
+        ExitCode::NoEvents,
     ];
 
     /// The numeric process exit status.
@@ -61,7 +63,8 @@ EXIT STATUS:
   4  no wireless interface, or the named interface does not exist
   5  permission denied for the requested operation
   6  watch: at least one outage was observed
-  7  watch --log: another watch kept the log file locked longer than --lock-wait";
+  7  watch --log: another watch kept the log file locked longer than --lock-wait
+  8  report: no wifidiag event in the files read";
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,7 @@
 pub mod channels;
 pub mod cli;
 pub mod error;
+pub mod escape;
 pub mod exit;
 pub mod freq;
 pub mod health;

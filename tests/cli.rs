@@ -94,11 +94,12 @@ fn report_summarises_a_log_and_counts_corrupt_lines() {
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("events.jsonl");
     let lines = [
-        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","kind":"start","iface":"wlan0"}"#,
-        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:00.000Z","kind":"disconnected","iface":"wlan0","reason":3,"reason_name":"leaving","by":"ap"}"#,
-        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","kind":"outage","iface":"wlan0","target":"10.77.1.10:8443","cause":"wifi","duration_ms":3000,"summary":"the AP left"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","iface":"wlan0","kind":"start","version":"0.1.0","hostname":"laptop-7","targets":["10.77.1.10:8443"],"interval_ms":1000,"gateway":"10.77.0.1"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:00.000Z","iface":"wlan0","kind":"disconnected","bssid":null,"reason":3,"reason_name":"leaving","by":"ap"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","iface":"wlan0","kind":"outage","target":"10.77.1.10:8443","start":"2026-11-27T10:01:00.000Z","end":"2026-11-27T10:01:03.000Z","duration_ms":3000,"cause":"wifi","evidence":[{"ts":"2026-11-27T10:01:00.000Z","kind":"cqm_beacon_loss"}],"summary":"the AP left"}"#,
         r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:04.0"#, // torn by a crash
-        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:05:00.000Z","kind":"stop","iface":"wlan0"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:02:00.000Z","iface":"wlan0","kind":"disconnected","bssid":null,"reason":"3","reason_name":"x","by":"ap"}"#, // wrong type
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:05:00.000Z","iface":"wlan0","kind":"stop","reason":"signal","outages":1}"#,
     ];
     std::fs::write(&log, lines.join("\n") + "\n").unwrap();
     let path = log.to_str().unwrap();
@@ -110,17 +111,28 @@ fn report_summarises_a_log_and_counts_corrupt_lines() {
         "a corrupt line is skipped, not fatal"
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["schema"], "wifidiag.report/1");
+    assert_eq!(doc["schema"], "wifidiag.report/2");
+    assert_eq!(
+        doc["hostname"], "laptop-7",
+        "the log's machine, not the reader's"
+    );
     assert_eq!(doc["lines"]["corrupt"], 1);
     assert_eq!(doc["lines"]["first_corrupt_line"], 4);
-    assert_eq!(doc["lines"]["parsed"], 4);
+    assert_eq!(doc["lines"]["invalid"], 1);
+    assert_eq!(doc["lines"]["first_invalid_line"], 5);
+    assert_eq!(doc["lines"]["events"], 4);
     assert_eq!(doc["runs"], 1);
     assert_eq!(doc["causes"]["wifi"], 1);
     assert_eq!(doc["outages"][0]["summary"], "the AP left");
     assert_eq!(doc["disconnects"][0]["reason"], 3);
+    assert_eq!(doc["disconnects"][0]["count"], 1);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("skipped 1 line(s)") && stderr.contains("line 4"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("wrong type") && stderr.contains("line 5"),
         "{stderr}"
     );
 
@@ -136,6 +148,45 @@ fn report_summarises_a_log_and_counts_corrupt_lines() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8(missing.stderr)
         .unwrap()
-        .starts_with("wifidiag: reading"));
+        .starts_with("wifidiag: cannot read"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 9 item 10: a file with nothing of ours is not a clean report.
+#[test]
+fn report_of_a_file_without_events_says_so_with_its_own_status() {
+    let dir = std::env::temp_dir().join(format!("wifidiag-report-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let garbage = dir.join("garbage.jsonl");
+    std::fs::write(&garbage, "hello\n{\"level\":\"info\"}\n\x01\x02\n").unwrap();
+    let out = wifidiag(&["report", garbage.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(8));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("no wifidiag event"), "{stderr}");
+    let out = wifidiag(&["report", "/dev/zero"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a device is refused, not read forever"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 9 item 2: what a log says reaches a terminal escaped.
+#[test]
+fn report_escapes_what_the_log_says() {
+    let dir = std::env::temp_dir().join(format!("wifidiag-report-esc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("events.jsonl");
+    let line = r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","iface":"wlan0","kind":"outage","target":"emr\u001b]0;pwned\u0007:443","start":"2026-11-27T10:01:00.000Z","end":"2026-11-27T10:01:03.000Z","duration_ms":3000,"cause":"server","evidence":[],"summary":"fine\n| 1970 | forged |\u001b[2J"}"#;
+    std::fs::write(&log, format!("{line}\n")).unwrap();
+    let out = wifidiag(&["report", log.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("| 1970 | forged")),
+        "{text}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

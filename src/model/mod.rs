@@ -8,8 +8,10 @@ use crate::freq::{self, Channel};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
+mod event;
 mod ip;
 mod radio;
+pub use event::KernelEvent;
 pub use ip::*;
 pub use radio::*;
 
@@ -125,7 +127,7 @@ impl Ssid {
             for c in chunk.valid().chars() {
                 match c {
                     '\\' => out.push_str("\\\\"),
-                    c if c.is_control() => {
+                    c if crate::escape::is_unsafe(c) => {
                         let mut buf = [0u8; 4];
                         for byte in c.encode_utf8(&mut buf).bytes() {
                             out.push_str(&format!("\\x{byte:02x}"));

@@ -3,7 +3,7 @@
 //!
 //! Only listens: joining multicast groups changes nothing on the interface
 //! (no CQM thresholds are set; those belong to the connection manager).
-//! Each message is converted at once into a [`RawEvent`] — plain data the
+//! Each message is converted at once into a [`KernelEvent`] — plain data the
 //! watch loop turns into timeline records — so the conversion functions are
 //! testable with constructed messages.
 
@@ -31,74 +31,7 @@ pub const RTNLGRP_IPV4_ROUTE: u32 = 7;
 pub const RTNLGRP_IPV6_IFADDR: u32 = 9;
 pub const RTNLGRP_IPV6_ROUTE: u32 = 11;
 
-/// One kernel event, decoded.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RawEvent {
-    Connect {
-        ifindex: u32,
-        bssid: Option<MacAddr>,
-        status: u16,
-    },
-    Roam {
-        ifindex: u32,
-        bssid: Option<MacAddr>,
-        freq: Option<Mhz>,
-    },
-    Disconnect {
-        ifindex: u32,
-        reason: u16,
-        by_ap: bool,
-    },
-    /// A deauthentication/disassociation frame (received, or sent by us).
-    MgmtFrame {
-        ifindex: u32,
-        deauth: bool,
-        bssid: Option<MacAddr>,
-        reason: u16,
-        from_ap: bool,
-    },
-    CqmRssi {
-        ifindex: u32,
-        low: bool,
-        level: Option<i32>,
-    },
-    CqmPacketLoss {
-        ifindex: u32,
-        packets: u32,
-    },
-    CqmBeaconLoss {
-        ifindex: u32,
-    },
-    InterfaceNew {
-        ifindex: Option<u32>,
-        name: Option<String>,
-    },
-    InterfaceDel {
-        ifindex: Option<u32>,
-        name: Option<String>,
-    },
-    ScanDone {
-        ifindex: u32,
-    },
-    RegChange,
-    Link {
-        ifindex: u32,
-        name: Option<String>,
-        carrier: bool,
-        removed: bool,
-    },
-    Address {
-        ifindex: u32,
-        address: IpAddr,
-        prefix_len: u8,
-        added: bool,
-    },
-    DefaultRoute {
-        ifindex: Option<u32>,
-        gateway: Option<IpAddr>,
-        added: bool,
-    },
-}
+pub use crate::model::KernelEvent;
 
 fn ifindex(attrs: &[Nl80211Attr]) -> Option<u32> {
     attrs.iter().find_map(|a| match a {
@@ -122,7 +55,7 @@ fn has_other(attrs: &[Nl80211Attr], kind: u16) -> bool {
 
 /// Decodes one nl80211 multicast message; `None` for messages the watch
 /// does not use.
-pub fn from_nl80211(msg: &Nl80211Message) -> Option<RawEvent> {
+pub fn from_nl80211(msg: &Nl80211Message) -> Option<KernelEvent> {
     let attrs = &msg.attributes;
     let name = || {
         attrs.iter().find_map(|a| match a {
@@ -131,7 +64,7 @@ pub fn from_nl80211(msg: &Nl80211Message) -> Option<RawEvent> {
         })
     };
     Some(match msg.cmd {
-        Nl80211Command::Connect => RawEvent::Connect {
+        Nl80211Command::Connect => KernelEvent::Connect {
             ifindex: ifindex(attrs)?,
             bssid: mac(attrs),
             status: attrs
@@ -142,7 +75,7 @@ pub fn from_nl80211(msg: &Nl80211Message) -> Option<RawEvent> {
                 })
                 .unwrap_or(0),
         },
-        Nl80211Command::Roam => RawEvent::Roam {
+        Nl80211Command::Roam => KernelEvent::Roam {
             ifindex: ifindex(attrs)?,
             bssid: mac(attrs),
             freq: attrs.iter().find_map(|a| match a {
@@ -150,7 +83,7 @@ pub fn from_nl80211(msg: &Nl80211Message) -> Option<RawEvent> {
                 _ => None,
             }),
         },
-        Nl80211Command::Disconnect => RawEvent::Disconnect {
+        Nl80211Command::Disconnect => KernelEvent::Disconnect {
             ifindex: ifindex(attrs)?,
             reason: attrs
                 .iter()
@@ -167,7 +100,7 @@ pub fn from_nl80211(msg: &Nl80211Message) -> Option<RawEvent> {
                 _ => None,
             })?;
             let (bssid, reason, from_ap) = mgmt_frame_fields(frame)?;
-            RawEvent::MgmtFrame {
+            KernelEvent::MgmtFrame {
                 ifindex: ifindex(attrs)?,
                 deauth: msg.cmd == Nl80211Command::Deauthenticate,
                 bssid,
@@ -183,18 +116,18 @@ pub fn from_nl80211(msg: &Nl80211Message) -> Option<RawEvent> {
             })?;
             cqm_event(ifindex, cqm)?
         }
-        Nl80211Command::NewInterface => RawEvent::InterfaceNew {
+        Nl80211Command::NewInterface => KernelEvent::InterfaceNew {
             ifindex: ifindex(attrs),
             name: name(),
         },
-        Nl80211Command::DelInterface => RawEvent::InterfaceDel {
+        Nl80211Command::DelInterface => KernelEvent::InterfaceDel {
             ifindex: ifindex(attrs),
             name: name(),
         },
-        Nl80211Command::NewScanResults => RawEvent::ScanDone {
+        Nl80211Command::NewScanResults => KernelEvent::ScanDone {
             ifindex: ifindex(attrs)?,
         },
-        Nl80211Command::RegChange => RawEvent::RegChange,
+        Nl80211Command::RegChange => KernelEvent::RegChange,
         _ => return None,
     })
 }
@@ -211,7 +144,7 @@ pub fn mgmt_frame_fields(frame: &[u8]) -> Option<(Option<MacAddr>, u16, bool)> {
     Some((Some(bssid), reason, source == bssid))
 }
 
-fn cqm_event(ifindex: u32, cqm: &[Nl80211CqmAttr]) -> Option<RawEvent> {
+fn cqm_event(ifindex: u32, cqm: &[Nl80211CqmAttr]) -> Option<KernelEvent> {
     let mut level = None;
     let mut crossing = None;
     for attr in cqm {
@@ -230,15 +163,15 @@ fn cqm_event(ifindex: u32, cqm: &[Nl80211CqmAttr]) -> Option<RawEvent> {
                 let packets = v
                     .get(..4)
                     .map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
-                return Some(RawEvent::CqmPacketLoss { ifindex, packets });
+                return Some(KernelEvent::CqmPacketLoss { ifindex, packets });
             }
             Nl80211CqmAttr::Other(nla) if nla.kind() == CQM_BEACON_LOSS_EVENT => {
-                return Some(RawEvent::CqmBeaconLoss { ifindex });
+                return Some(KernelEvent::CqmBeaconLoss { ifindex });
             }
             _ => {}
         }
     }
-    Some(RawEvent::CqmRssi {
+    Some(KernelEvent::CqmRssi {
         ifindex,
         low: crossing?,
         level,
@@ -246,7 +179,7 @@ fn cqm_event(ifindex: u32, cqm: &[Nl80211CqmAttr]) -> Option<RawEvent> {
 }
 
 /// Decodes one rtnetlink multicast message.
-pub fn from_rtnetlink(msg: &RouteNetlinkMessage) -> Option<RawEvent> {
+pub fn from_rtnetlink(msg: &RouteNetlinkMessage) -> Option<KernelEvent> {
     match msg {
         RouteNetlinkMessage::NewLink(link) => Some(link_event(link, false)),
         RouteNetlinkMessage::DelLink(link) => Some(link_event(link, true)),
@@ -258,8 +191,8 @@ pub fn from_rtnetlink(msg: &RouteNetlinkMessage) -> Option<RawEvent> {
     }
 }
 
-fn link_event(link: &LinkMessage, removed: bool) -> RawEvent {
-    RawEvent::Link {
+fn link_event(link: &LinkMessage, removed: bool) -> KernelEvent {
+    KernelEvent::Link {
         ifindex: link.header.index,
         name: link.attributes.iter().find_map(|a| match a {
             netlink_packet_route::link::LinkAttribute::IfName(n) => Some(n.clone()),
@@ -270,7 +203,7 @@ fn link_event(link: &LinkMessage, removed: bool) -> RawEvent {
     }
 }
 
-fn address_event(msg: &AddressMessage, added: bool) -> Option<RawEvent> {
+fn address_event(msg: &AddressMessage, added: bool) -> Option<KernelEvent> {
     let mut address = None;
     let mut local = None;
     for attr in &msg.attributes {
@@ -280,7 +213,7 @@ fn address_event(msg: &AddressMessage, added: bool) -> Option<RawEvent> {
             _ => {}
         }
     }
-    Some(RawEvent::Address {
+    Some(KernelEvent::Address {
         ifindex: msg.header.index,
         address: local.or(address)?,
         prefix_len: msg.header.prefix_len,
@@ -288,7 +221,7 @@ fn address_event(msg: &AddressMessage, added: bool) -> Option<RawEvent> {
     })
 }
 
-fn route_event(route: &RouteMessage, added: bool) -> Option<RawEvent> {
+fn route_event(route: &RouteMessage, added: bool) -> Option<KernelEvent> {
     if route.header.destination_prefix_length != 0
         || route.header.table != RouteHeader::RT_TABLE_MAIN
     {
@@ -304,7 +237,7 @@ fn route_event(route: &RouteMessage, added: bool) -> Option<RawEvent> {
             _ => {}
         }
     }
-    Some(RawEvent::DefaultRoute {
+    Some(KernelEvent::DefaultRoute {
         ifindex: oif,
         gateway,
         added,
@@ -343,7 +276,7 @@ mod tests {
         );
         assert_eq!(
             from_nl80211(&from_ap),
-            Some(RawEvent::MgmtFrame {
+            Some(KernelEvent::MgmtFrame {
                 ifindex: 5,
                 deauth: true,
                 bssid: Some(MacAddr(ap)),
@@ -360,7 +293,7 @@ mod tests {
         );
         assert_eq!(
             from_nl80211(&ours),
-            Some(RawEvent::MgmtFrame {
+            Some(KernelEvent::MgmtFrame {
                 ifindex: 5,
                 deauth: false,
                 bssid: Some(MacAddr(ap)),
@@ -390,7 +323,7 @@ mod tests {
         );
         assert_eq!(
             from_nl80211(&c),
-            Some(RawEvent::Connect {
+            Some(KernelEvent::Connect {
                 ifindex: 3,
                 bssid: Some(MacAddr([2, 0, 0, 0, 0, 0])),
                 status: 0
@@ -402,7 +335,7 @@ mod tests {
         );
         assert_eq!(
             from_nl80211(&d),
-            Some(RawEvent::Disconnect {
+            Some(KernelEvent::Disconnect {
                 ifindex: 3,
                 reason: 3,
                 by_ap: false
@@ -418,7 +351,7 @@ mod tests {
         );
         assert_eq!(
             from_nl80211(&r),
-            Some(RawEvent::Roam {
+            Some(KernelEvent::Roam {
                 ifindex: 3,
                 bssid: Some(MacAddr([2, 0, 0, 0, 1, 0])),
                 freq: Some(Mhz(2437))
@@ -449,7 +382,7 @@ mod tests {
         );
         assert_eq!(
             from_nl80211(&m),
-            Some(RawEvent::CqmRssi {
+            Some(KernelEvent::CqmRssi {
                 ifindex: 3,
                 low: true,
                 level: Some(-81)

@@ -12,6 +12,7 @@ pub mod events;
 #[cfg(test)]
 mod fixtures;
 mod genl;
+pub mod listen;
 mod route;
 
 pub use route::ip_state;

@@ -152,6 +152,8 @@ pub enum Kind {
     /// The watch began (targets and settings, for readers of the log).
     Start {
         version: Text,
+        /// The machine the watch ran on (what a report of the log names).
+        hostname: Option<String>,
         targets: Vec<String>,
         interval_ms: u64,
         gateway: Option<IpAddr>,
@@ -263,6 +265,17 @@ pub enum Kind {
         pathology: Text,
         summary: String,
     },
+    /// The laptop slept (lid closed, suspend): from `since` to this
+    /// record's time. Nothing in this interval is an outage or a roam gap.
+    Suspended {
+        since: Millis,
+        duration_ms: u64,
+    },
+    /// The wall clock was stepped (NTP, the user) by `offset_ms`; durations
+    /// are measured on a steady clock and are not affected.
+    ClockStep {
+        offset_ms: i64,
+    },
 }
 
 impl Kind {
@@ -290,6 +303,8 @@ impl Kind {
             Kind::Probe { .. } => "probe",
             Kind::Outage { .. } => "outage",
             Kind::Pathology { .. } => "pathology",
+            Kind::Suspended { .. } => "suspended",
+            Kind::ClockStep { .. } => "clock_step",
         }
     }
 
@@ -493,12 +508,14 @@ impl Record {
         }
     }
 
-    /// One human line: `hh:mm:ss.mmm iface text`.
+    /// One human line: `hh:mm:ss.mmm iface text`, safe for a terminal
+    /// whatever the record holds (it may come from a hostile file).
     pub fn to_human(&self) -> String {
         let time = self.ts.rfc3339();
         let clock = time.get(11..23).unwrap_or(&time);
         let iface = self.iface.as_deref().unwrap_or("-");
-        format!("{clock} {iface} {}", describe(&self.kind))
+        let line = format!("{clock} {iface} {}", describe(&self.kind));
+        crate::escape::terminal_safe(&line).into_owned()
     }
 }
 
@@ -682,6 +699,14 @@ pub fn describe(kind: &Kind) -> String {
         }
         Kind::Outage { summary, cause, .. } => format!("OUTAGE [{}] {summary}", cause.label()),
         Kind::Pathology { pathology, summary } => format!("PATTERN [{pathology}] {summary}"),
+        Kind::Suspended { since, duration_ms } => format!(
+            "the laptop slept from {} for {:.1} s (not an outage)",
+            since.rfc3339(),
+            *duration_ms as f64 / 1000.0
+        ),
+        Kind::ClockStep { offset_ms } => {
+            format!("the wall clock was stepped by {offset_ms:+} ms (durations are unaffected)")
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 //! I/O edges are [`probe`] (ICMP, TCP, DNS) and [`log`] (cron-safe JSON
 //! Lines); the nl80211/rtnetlink event sources live in [`crate::nl`].
 
+pub mod clock;
+pub mod engine;
 pub mod event;
 pub mod log;
 pub mod pathology;
@@ -14,5 +16,6 @@ pub mod probe;
 pub mod read;
 pub mod reason;
 pub mod session;
+pub mod sink;
 pub mod summary;
 pub mod verdict;

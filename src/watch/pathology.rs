@@ -65,17 +65,24 @@ fn secs(ms: u64) -> String {
 }
 
 /// The access points connected to, in order: `connected` and `roamed`.
+/// A roam with a gap follows the `connected` record of the same moment,
+/// and a reconnect to the same access point is not a move: consecutive
+/// entries of one BSSID count once.
 fn associations(records: &[Record]) -> Vec<(Millis, MacAddr)> {
-    records
-        .iter()
-        .filter_map(|r| match &r.kind {
-            Kind::Connected { bssid: Some(b), .. } => Some((r.ts, *b)),
+    let mut out: Vec<(Millis, MacAddr)> = Vec::new();
+    for r in records {
+        let b = match &r.kind {
+            Kind::Connected { bssid: Some(b), .. } => *b,
             Kind::Roamed {
                 to_bssid: Some(b), ..
-            } => Some((r.ts, *b)),
-            _ => None,
-        })
-        .collect()
+            } => *b,
+            _ => continue,
+        };
+        if out.last().is_none_or(|(_, last)| *last != b) {
+            out.push((r.ts, b));
+        }
+    }
+    out
 }
 
 /// A→B→A within the window (each triple reported once).
@@ -333,6 +340,12 @@ impl RoamTracker {
             signal_after_dbm: None,
             gap_ms: 0,
         }
+    }
+
+    /// Forgets a loss of association that has not been followed by a
+    /// connect (the laptop slept: what follows is not a roam).
+    pub fn forget_loss(&mut self) {
+        self.lost = None;
     }
 
     /// The association known at start (from `status`), so the first loss

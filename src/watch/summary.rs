@@ -1,134 +1,235 @@
-//! `wifidiag report FILE`: what a `watch --log` file says, summarised.
+//! What a stretch of timeline says, summarised: one accumulator and one
+//! renderer for the end of `watch` and for `wifidiag report`.
 //!
-//! The log is read leniently ([`super::log::read_events`]): corrupt lines
-//! (torn by a crash, edited by hand) are skipped and counted, never fatal.
-//! The summary is a pure function of the parsed lines, so it is tested with
-//! hand-made lines; lines of another schema or an unknown kind are ignored,
-//! which keeps old readers working when new kinds appear.
+//! [`Summary::observe`] folds one [`Record`] in and keeps nothing of it but
+//! counts and a bounded number of rows, so `report` streams a log of any
+//! size in constant memory: the lists of outages and patterns keep their
+//! first [`MAX_ROWS`] rows (the counts stay exact), and signal statistics are
+//! kept for at most [`MAX_BSSIDS`] access points.
 
-use super::log::ReadStats;
+use super::event::{Cause, Initiator, Kind, Millis, Record};
+use super::read::ReadStats;
+use crate::escape::terminal_safe;
+use crate::model::MacAddr;
 use serde::Serialize;
-use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
 
-/// The schema identifier of the report document.
-pub const SCHEMA: &str = "wifidiag.report/1";
+/// The schema identifier of the `report --json` document.
+pub const SCHEMA: &str = "wifidiag.report/2";
 
-/// One outage as the log recorded it.
+/// Rows kept per list (outages, patterns); the counts stay exact.
+pub const MAX_ROWS: usize = 1000;
+/// Access points whose signal statistics are kept.
+pub const MAX_BSSIDS: usize = 256;
+/// Host names kept (from the runs' start records).
+pub const MAX_HOSTS: usize = 16;
+
+/// One outage as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutageLine {
-    pub start: Option<String>,
-    pub duration_ms: Option<u64>,
-    pub target: Option<String>,
-    pub cause: Option<String>,
-    pub summary: Option<String>,
+    pub start: Millis,
+    pub duration_ms: u64,
+    pub target: String,
+    pub cause: Cause,
+    pub summary: String,
 }
 
-/// Disconnects by reason code.
+/// Disconnects by reason code and initiator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReasonCount {
-    pub reason: u64,
-    pub reason_name: Option<String>,
-    pub count: usize,
+    pub reason: u16,
+    pub reason_name: String,
+    pub by: Initiator,
+    pub count: u64,
 }
 
 /// A roaming pattern the watch reported.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatternLine {
-    pub ts: Option<String>,
-    pub pathology: Option<String>,
-    pub summary: Option<String>,
+    pub ts: Millis,
+    pub pathology: String,
+    pub summary: String,
 }
 
-/// Everything `report` prints.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LogSummary {
-    /// Watch runs (start records) in the file.
-    pub runs: usize,
-    pub first_ts: Option<String>,
-    pub last_ts: Option<String>,
-    pub events: usize,
+/// Sampled signal of one access point.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SignalStats {
+    pub samples: u64,
+    pub min_dbm: i32,
+    pub mean_dbm: f64,
+    pub max_dbm: i32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct SignalAcc {
+    samples: u64,
+    sum: i64,
+    min: i32,
+    max: i32,
+}
+
+/// Everything the summary says. Serialized as part of `wifidiag.report/2`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Watch runs (`start` records).
+    pub runs: u64,
+    /// The machines the runs were on, as their start records say.
+    pub hosts: BTreeSet<String>,
+    pub first_ts: Option<Millis>,
+    pub last_ts: Option<Millis>,
+    /// Records folded in.
+    pub events: u64,
+    /// Every outage, counted.
+    pub outage_count: u64,
+    /// The first [`MAX_ROWS`] outages.
     pub outages: Vec<OutageLine>,
     /// Outages per cause.
-    pub causes: BTreeMap<String, usize>,
+    pub causes: BTreeMap<&'static str, u64>,
     pub disconnects: Vec<ReasonCount>,
-    pub roams: usize,
+    pub roams: u64,
+    pub pattern_count: u64,
     pub patterns: Vec<PatternLine>,
-    /// Interface removals (driver crash, unplugged adapter).
-    pub interface_removals: usize,
+    pub interface_removals: u64,
+    /// Sleeps of the laptop seen by the watch, and their total length.
+    pub suspends: u64,
+    pub suspended_ms: u64,
+    /// Signal per access point (from `sample` records).
+    pub signal: BTreeMap<MacAddr, SignalStats>,
+    /// Why the last run stopped.
+    pub stop_reason: Option<String>,
+    #[serde(skip)]
+    signal_acc: BTreeMap<MacAddr, SignalAcc>,
+    #[serde(skip)]
+    reasons: BTreeMap<(u16, u8), (String, u64)>,
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-/// Summarises the parsed lines of a `wifidiag.event/1` log.
-pub fn summarize(lines: &[Value]) -> LogSummary {
-    let mut s = LogSummary {
-        runs: 0,
-        first_ts: None,
-        last_ts: None,
-        events: 0,
-        outages: Vec::new(),
-        causes: BTreeMap::new(),
-        disconnects: Vec::new(),
-        roams: 0,
-        patterns: Vec::new(),
-        interface_removals: 0,
-    };
-    let mut reasons: BTreeMap<u64, (Option<String>, usize)> = BTreeMap::new();
-    for v in lines {
-        if v.get("schema").and_then(Value::as_str) != Some(super::event::SCHEMA) {
-            continue;
+impl Summary {
+    /// Folds one record in.
+    pub fn observe(&mut self, r: &Record) {
+        self.events += 1;
+        if self.first_ts.is_none_or(|f| r.ts < f) {
+            self.first_ts = Some(r.ts);
         }
-        s.events += 1;
-        if let Some(ts) = text(v, "ts") {
-            if s.first_ts.as_ref().is_none_or(|f| ts < *f) {
-                s.first_ts = Some(ts.clone());
-            }
-            if s.last_ts.as_ref().is_none_or(|l| ts > *l) {
-                s.last_ts = Some(ts);
-            }
+        if self.last_ts.is_none_or(|l| r.ts > l) {
+            self.last_ts = Some(r.ts);
         }
-        match v.get("kind").and_then(Value::as_str) {
-            Some("start") => s.runs += 1,
-            Some("outage") => {
-                let cause = text(v, "cause");
-                *s.causes
-                    .entry(cause.clone().unwrap_or_else(|| "unknown".into()))
-                    .or_default() += 1;
-                s.outages.push(OutageLine {
-                    start: text(v, "start"),
-                    duration_ms: v.get("duration_ms").and_then(Value::as_u64),
-                    target: text(v, "target"),
-                    cause,
-                    summary: text(v, "summary"),
-                });
+        match &r.kind {
+            Kind::Start { hostname: host, .. } => {
+                self.runs += 1;
+                if let Some(h) = host {
+                    if self.hosts.len() < MAX_HOSTS {
+                        self.hosts.insert(h.clone());
+                    }
+                }
             }
-            Some("disconnected") => {
-                let reason = v.get("reason").and_then(Value::as_u64).unwrap_or(0);
-                let entry = reasons.entry(reason).or_insert((text(v, "reason_name"), 0));
+            Kind::Stop { reason, .. } => self.stop_reason = Some(reason.clone()),
+            Kind::Outage {
+                target,
+                start,
+                duration_ms,
+                cause,
+                summary,
+                ..
+            } => {
+                self.outage_count += 1;
+                *self.causes.entry(cause.label()).or_default() += 1;
+                if self.outages.len() < MAX_ROWS {
+                    self.outages.push(OutageLine {
+                        start: *start,
+                        duration_ms: *duration_ms,
+                        target: target.clone(),
+                        cause: *cause,
+                        summary: summary.clone(),
+                    });
+                }
+            }
+            Kind::Disconnected {
+                reason,
+                reason_name,
+                by,
+                ..
+            } => {
+                let key = (*reason, *by as u8);
+                let entry = self
+                    .reasons
+                    .entry(key)
+                    .or_insert_with(|| (reason_name.to_string(), 0));
                 entry.1 += 1;
             }
-            Some("roamed") => s.roams += 1,
-            Some("pathology") => s.patterns.push(PatternLine {
-                ts: text(v, "ts"),
-                pathology: text(v, "pathology"),
-                summary: text(v, "summary"),
-            }),
-            Some("interface_removed") => s.interface_removals += 1,
+            Kind::Roamed { .. } => self.roams += 1,
+            Kind::Pathology { pathology, summary } => {
+                self.pattern_count += 1;
+                if self.patterns.len() < MAX_ROWS {
+                    self.patterns.push(PatternLine {
+                        ts: r.ts,
+                        pathology: pathology.to_string(),
+                        summary: summary.clone(),
+                    });
+                }
+            }
+            Kind::InterfaceRemoved { .. } => self.interface_removals += 1,
+            Kind::Suspended { duration_ms, .. } => {
+                self.suspends += 1;
+                self.suspended_ms = self.suspended_ms.saturating_add(*duration_ms);
+            }
+            Kind::Sample {
+                connected: true,
+                bssid: Some(b),
+                signal_dbm: Some(s),
+                ..
+            } if self.signal_acc.len() < MAX_BSSIDS || self.signal_acc.contains_key(b) => {
+                let e = self.signal_acc.entry(*b).or_insert(SignalAcc {
+                    samples: 0,
+                    sum: 0,
+                    min: *s,
+                    max: *s,
+                });
+                e.samples += 1;
+                e.sum = e.sum.saturating_add(i64::from(*s));
+                e.min = e.min.min(*s);
+                e.max = e.max.max(*s);
+            }
             _ => {}
         }
     }
-    s.disconnects = reasons
-        .into_iter()
-        .map(|(reason, (reason_name, count))| ReasonCount {
-            reason,
-            reason_name,
-            count,
-        })
-        .collect();
-    s
+
+    /// Settles the derived fields (disconnect table, signal means) after
+    /// the last [`observe`](Self::observe).
+    pub fn finish(&mut self) {
+        self.disconnects = self
+            .reasons
+            .iter()
+            .map(|(&(reason, by), (name, count))| ReasonCount {
+                reason,
+                reason_name: name.clone(),
+                by: if by == Initiator::Ap as u8 {
+                    Initiator::Ap
+                } else {
+                    Initiator::Local
+                },
+                count: *count,
+            })
+            .collect();
+        self.signal = self
+            .signal_acc
+            .iter()
+            .map(|(b, a)| {
+                (
+                    *b,
+                    SignalStats {
+                        samples: a.samples,
+                        min_dbm: a.min,
+                        mean_dbm: crate::output::round_to(
+                            a.sum as f64 / a.samples.max(1) as f64,
+                            1,
+                        ),
+                        max_dbm: a.max,
+                    },
+                )
+            })
+            .collect();
+    }
 }
 
 /// The `wifidiag report --json` document.
@@ -136,105 +237,121 @@ pub fn summarize(lines: &[Value]) -> LogSummary {
 pub struct ReportDoc<'a> {
     #[serde(flatten)]
     pub envelope: crate::output::Envelope,
-    pub file: String,
-    /// Lines read, parsed, skipped as corrupt, blank.
+    pub files: Vec<String>,
+    /// How the files' lines were classified.
     pub lines: &'a ReadStats,
     #[serde(flatten)]
-    pub summary: &'a LogSummary,
+    pub summary: &'a Summary,
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+/// The human summary: one renderer for the end of `watch` and for `report`.
+/// Every string that came from a log, the kernel or the network goes
+/// through [`terminal_safe`] first.
+pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> {
+    use crate::report::table::new_table;
+    let period = match (s.first_ts, s.last_ts) {
+        (Some(a), Some(b)) => format!("from {} to {}", a.rfc3339(), b.rfc3339()),
+        _ => "no records".into(),
+    };
+    writeln!(
+        out,
+        "{} run(s), {} event(s), {period}; {} outage(s), {} roam(s), {} interface removal(s)",
+        s.runs, s.events, s.outage_count, s.roams, s.interface_removals
+    )?;
+    if !s.hosts.is_empty() {
+        let hosts: Vec<String> = s
+            .hosts
+            .iter()
+            .map(|h| terminal_safe(h).into_owned())
+            .collect();
+        writeln!(out, "Recorded on: {}", hosts.join(", "))?;
+    }
+    if let Some(reason) = &s.stop_reason {
+        writeln!(out, "Last run stopped: {}", terminal_safe(reason))?;
+    }
+    if s.suspends > 0 {
+        writeln!(
+            out,
+            "The laptop slept {} time(s), {} in all (not counted as outages)",
+            s.suspends,
+            seconds(s.suspended_ms)
+        )?;
+    }
+    if s.outage_count == 0 {
+        writeln!(out, "No outage.")?;
+    } else {
+        let causes: Vec<String> = s.causes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        writeln!(out, "Outages by cause: {}", causes.join(", "))?;
+        let mut t = new_table(
+            styled,
+            &["Start", "Duration", "Target", "Cause", "What happened"],
+        );
+        for o in &s.outages {
+            t.add_row(vec![
+                o.start.rfc3339(),
+                seconds(o.duration_ms),
+                terminal_safe(&o.target).into_owned(),
+                o.cause.label().to_string(),
+                terminal_safe(&o.summary).into_owned(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+        if s.outage_count > s.outages.len() as u64 {
+            writeln!(
+                out,
+                "… and {} more outage(s) not listed",
+                s.outage_count - s.outages.len() as u64
+            )?;
+        }
+    }
+    if !s.disconnects.is_empty() {
+        let mut t = new_table(styled, &["Disconnect reason", "By", "Count"]);
+        for d in &s.disconnects {
+            t.add_row(vec![
+                format!("{} ({})", d.reason, terminal_safe(&d.reason_name)),
+                match d.by {
+                    Initiator::Ap => "access point".to_string(),
+                    Initiator::Local => "this laptop".to_string(),
+                },
+                d.count.to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    if !s.signal.is_empty() {
+        let mut t = new_table(styled, &["BSSID", "Samples", "Min", "Average", "Max"]);
+        for (bssid, st) in &s.signal {
+            t.add_row(vec![
+                bssid.to_string(),
+                st.samples.to_string(),
+                format!("{} dBm", st.min_dbm),
+                format!("{:.0} dBm", st.mean_dbm),
+                format!("{} dBm", st.max_dbm),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    for p in &s.patterns {
+        writeln!(
+            out,
+            "Pattern at {}: {}",
+            p.ts.rfc3339(),
+            terminal_safe(&p.summary)
+        )?;
+    }
+    if s.pattern_count > s.patterns.len() as u64 {
+        writeln!(
+            out,
+            "… and {} more pattern(s) not listed",
+            s.pattern_count - s.patterns.len() as u64
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn line(kind: &str, ts: &str, extra: Value) -> Value {
-        let mut v = json!({"schema": "wifidiag.event/1", "ts": ts, "kind": kind, "iface": "wlan0"});
-        if let (Some(map), Some(add)) = (v.as_object_mut(), extra.as_object()) {
-            map.extend(add.clone());
-        }
-        v
-    }
-
-    #[test]
-    fn counts_runs_outages_causes_reasons_and_patterns() {
-        let lines = vec![
-            line("start", "2026-11-27T10:00:00.000Z", json!({})),
-            line(
-                "disconnected",
-                "2026-11-27T10:01:00.000Z",
-                json!({"reason": 3, "reason_name": "leaving"}),
-            ),
-            line("roamed", "2026-11-27T10:01:02.000Z", json!({})),
-            line(
-                "outage",
-                "2026-11-27T10:01:03.000Z",
-                json!({"cause": "wifi", "target": "emr:443", "duration_ms": 3000, "summary": "s1", "start": "2026-11-27T10:01:00.000Z"}),
-            ),
-            line("stop", "2026-11-27T10:05:00.000Z", json!({})),
-            line("start", "2026-11-27T10:05:00.100Z", json!({})),
-            line(
-                "disconnected",
-                "2026-11-27T10:06:00.000Z",
-                json!({"reason": 3, "reason_name": "leaving"}),
-            ),
-            line(
-                "disconnected",
-                "2026-11-27T10:07:00.000Z",
-                json!({"reason": 15, "reason_name": "4-way handshake timeout"}),
-            ),
-            line(
-                "outage",
-                "2026-11-27T10:08:00.000Z",
-                json!({"cause": "lan"}),
-            ),
-            line(
-                "outage",
-                "2026-11-27T10:09:00.000Z",
-                json!({"cause": "wifi"}),
-            ),
-            line(
-                "pathology",
-                "2026-11-27T10:09:30.000Z",
-                json!({"pathology": "repeated_disconnects", "summary": "3 in 10 min"}),
-            ),
-            line("interface_removed", "2026-11-27T10:09:40.000Z", json!({})),
-            json!({"schema": "other/1", "kind": "outage"}),
-            line("future_kind", "2026-11-27T10:09:50.000Z", json!({})),
-        ];
-        let s = summarize(&lines);
-        assert_eq!(s.runs, 2);
-        assert_eq!(s.events, 13);
-        assert_eq!(s.first_ts.as_deref(), Some("2026-11-27T10:00:00.000Z"));
-        assert_eq!(s.last_ts.as_deref(), Some("2026-11-27T10:09:50.000Z"));
-        assert_eq!(s.outages.len(), 3);
-        assert_eq!(s.causes.get("wifi"), Some(&2));
-        assert_eq!(s.causes.get("lan"), Some(&1));
-        assert_eq!(s.outages[0].summary.as_deref(), Some("s1"));
-        assert_eq!(
-            s.disconnects,
-            vec![
-                ReasonCount {
-                    reason: 3,
-                    reason_name: Some("leaving".into()),
-                    count: 2
-                },
-                ReasonCount {
-                    reason: 15,
-                    reason_name: Some("4-way handshake timeout".into()),
-                    count: 1
-                },
-            ]
-        );
-        assert_eq!(s.roams, 1);
-        assert_eq!(s.patterns.len(), 1);
-        assert_eq!(s.interface_removals, 1);
-    }
-
-    #[test]
-    fn empty_log() {
-        let s = summarize(&[]);
-        assert_eq!((s.runs, s.events, s.outages.len()), (0, 0, 0));
-        assert!(s.first_ts.is_none());
-    }
-}
+mod tests;

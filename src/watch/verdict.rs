@@ -8,6 +8,7 @@
 //! and writing one sentence a clinic manager understands.
 
 use super::event::{Cause, Crossing, Evidence, Initiator, Kind, Millis, ProbeRole, Record};
+use super::probe::ProbeOutcome;
 use crate::model::MacAddr;
 use std::collections::BTreeMap;
 
@@ -228,8 +229,19 @@ pub fn classify(outage: &Outage, timeline: &[Record], th: &Thresholds) -> Verdic
         };
     }
 
-    // 2. Still associated: did the gateway answer meanwhile?
-    let gateway_probes: Vec<&Record> = timeline
+    // 2. Still associated: did the gateway answer meanwhile? Only real
+    // measurements count: a probe this process was not allowed to send
+    // (no CAP_NET_RAW, no ping_group_range) says nothing about the gateway.
+    let unsent = |r: &&&Record| {
+        matches!(
+            r.kind,
+            Kind::Probe {
+                outcome: ProbeOutcome::NotPermitted,
+                ..
+            }
+        )
+    };
+    let gateway_all: Vec<&Record> = timeline
         .iter()
         .filter(during)
         .filter(|r| {
@@ -242,6 +254,14 @@ pub fn classify(outage: &Outage, timeline: &[Record], th: &Thresholds) -> Verdic
             )
         })
         .collect();
+    let gateway_unprobed = gateway_all.iter().find(unsent).map(|r| match &r.kind {
+        Kind::Probe { target, detail, .. } => format!(
+            "; the gateway {target} could not be probed ({})",
+            detail.as_deref().unwrap_or("not permitted")
+        ),
+        _ => String::new(),
+    });
+    let gateway_probes: Vec<&Record> = gateway_all.iter().filter(|r| !unsent(r)).copied().collect();
     let gateway_ok = gateway_probes
         .iter()
         .filter(|r| matches!(r.kind, Kind::Probe { ok: true, .. }))
@@ -358,7 +378,17 @@ pub fn classify(outage: &Outage, timeline: &[Record], th: &Thresholds) -> Verdic
             ),
         };
     }
-    if gateway_ok > 0 {
+    // A refusal is an answer from the server's machine: the path to it
+    // worked, whether or not the gateway could be probed.
+    let refused = matches!(
+        target_probe.map(|r| &r.kind),
+        Some(Kind::Probe {
+            outcome: ProbeOutcome::Refused,
+            ..
+        })
+    );
+    let unprobed_note = gateway_unprobed.unwrap_or_default();
+    if gateway_ok > 0 || refused {
         let mut evidence: Vec<Evidence> = target_probe.iter().map(|r| r.evidence()).collect();
         evidence.extend(
             gateway_probes
@@ -370,11 +400,11 @@ pub fn classify(outage: &Outage, timeline: &[Record], th: &Thresholds) -> Verdic
             Some(Kind::Probe {
                 outcome, detail, ..
             }) => match outcome {
-                super::probe::ProbeOutcome::Refused => {
+                ProbeOutcome::Refused => {
                     "the server refused the connection (the machine is up, its service is not)"
                         .to_string()
                 }
-                super::probe::ProbeOutcome::Timeout => "the server did not answer".to_string(),
+                ProbeOutcome::Timeout => "the server did not answer".to_string(),
                 _ => format!(
                     "the server failed ({})",
                     detail.clone().unwrap_or_else(|| "no answer".into())
@@ -385,16 +415,22 @@ pub fn classify(outage: &Outage, timeline: &[Record], th: &Thresholds) -> Verdic
         return Verdict {
             cause: Cause::Server,
             evidence,
-            summary: format!("{what}: the Wi-Fi and the gateway were fine, but {how}"),
+            summary: if gateway_ok > 0 {
+                format!("{what}: the Wi-Fi and the gateway were fine, but {how}")
+            } else {
+                format!("{what}: the Wi-Fi was fine and {how}{unprobed_note}")
+            },
         };
     }
     let evidence = target_probe.iter().map(|r| r.evidence()).collect();
     Verdict {
         cause: Cause::Unknown,
         evidence,
-        summary: format!(
-            "{what}: no Wi-Fi event and no gateway measurement to tell where it failed (the gateway could not be probed)"
-        ),
+        summary: if unprobed_note.is_empty() {
+            format!("{what}: no Wi-Fi event and no gateway measurement to tell where it failed")
+        } else {
+            format!("{what}: no Wi-Fi event and no gateway measurement to tell where it failed{unprobed_note}")
+        },
     }
 }
 

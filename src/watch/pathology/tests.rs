@@ -233,3 +233,33 @@ fn all_sorts_findings_by_time() {
     let names: Vec<_> = f.iter().map(|x| x.pathology).collect();
     assert_eq!(names, ["slow_roam", "ping_pong"]);
 }
+
+/// The watch writes a `connected` and a `roamed` record at the same moment
+/// for a roam with a gap: one move, not two (ping-pong went unseen).
+#[test]
+fn a_roam_with_a_gap_counts_once_for_ping_pong() {
+    let th = PathologyThresholds::default();
+    let roam = |ms: u64, from: MacAddr, to: MacAddr| {
+        at(
+            ms,
+            Kind::Roamed {
+                from_bssid: Some(from),
+                to_bssid: Some(to),
+                from_channel: Some(1),
+                to_channel: Some(6),
+                signal_before_dbm: None,
+                signal_after_dbm: None,
+                gap_ms: 300,
+            },
+        )
+    };
+    let records = [
+        conn(1_000, B, 2437),
+        roam(1_000, A, B),
+        conn(11_000, A, 2412),
+        roam(11_000, B, A),
+        conn(21_000, B, 2437),
+        roam(21_000, A, B),
+    ];
+    assert_eq!(ping_pong(&records, &th).len(), 1);
+}

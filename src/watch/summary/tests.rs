@@ -1,0 +1,215 @@
+use super::*;
+use crate::watch::event::Evidence;
+
+const AP1: MacAddr = MacAddr([2, 0, 0, 0, 0, 0]);
+
+fn at(ms: u64, kind: Kind) -> Record {
+    Record::new(Millis(ms), Some("wlan0"), kind)
+}
+
+fn outage(ms: u64, cause: Cause, summary: &str) -> Record {
+    at(
+        ms,
+        Kind::Outage {
+            target: "emr:443".into(),
+            start: Millis(ms - 3000),
+            end: Millis(ms),
+            duration_ms: 3000,
+            cause,
+            evidence: vec![Evidence {
+                ts: Millis(ms - 3000),
+                kind: Kind::CqmBeaconLoss,
+            }],
+            summary: summary.into(),
+        },
+    )
+}
+
+fn start(ms: u64, host: &str) -> Record {
+    at(
+        ms,
+        Kind::Start {
+            version: "0.1.0".into(),
+            hostname: Some(host.into()),
+            targets: vec!["emr:443".into()],
+            interval_ms: 1000,
+            gateway: None,
+        },
+    )
+}
+
+fn sample(ms: u64, signal: i32) -> Record {
+    at(
+        ms,
+        Kind::Sample {
+            connected: true,
+            bssid: Some(AP1),
+            channel: Some(6),
+            signal_dbm: Some(signal),
+            tx_bitrate_mbps: None,
+            tx_packets: None,
+            tx_retries: None,
+            tx_failed: None,
+            beacon_loss: None,
+        },
+    )
+}
+
+fn fold(records: &[Record]) -> Summary {
+    let mut s = Summary::default();
+    records.iter().for_each(|r| s.observe(r));
+    s.finish();
+    s
+}
+
+#[test]
+fn counts_runs_outages_causes_reasons_patterns_and_signal() {
+    let s = fold(&[
+        start(1_000, "laptop-7"),
+        at(60_000, Kind::disconnected(Some(AP1), 3, Initiator::Ap)),
+        at(62_000, Kind::Link { up: true }),
+        outage(63_000, Cause::Wifi, "s1"),
+        sample(64_000, -50),
+        sample(65_000, -60),
+        at(
+            300_000,
+            Kind::Stop {
+                reason: "--for 5m elapsed".into(),
+                outages: 1,
+            },
+        ),
+        start(300_100, "laptop-7"),
+        at(360_000, Kind::disconnected(Some(AP1), 3, Initiator::Ap)),
+        at(361_000, Kind::disconnected(Some(AP1), 3, Initiator::Local)),
+        at(362_000, Kind::disconnected(Some(AP1), 15, Initiator::Local)),
+        outage(480_000, Cause::Lan, "s2"),
+        outage(540_000, Cause::Wifi, "s3"),
+        at(
+            570_000,
+            Kind::Pathology {
+                pathology: "repeated_disconnects".into(),
+                summary: "3 in 10 min".into(),
+            },
+        ),
+        at(580_000, Kind::InterfaceRemoved { name: None }),
+        at(
+            590_000,
+            Kind::Suspended {
+                since: Millis(580_000),
+                duration_ms: 10_000,
+            },
+        ),
+    ]);
+    assert_eq!((s.runs, s.events), (2, 16));
+    assert_eq!(s.hosts.iter().collect::<Vec<_>>(), ["laptop-7"]);
+    assert_eq!(
+        (s.first_ts, s.last_ts),
+        (Some(Millis(1_000)), Some(Millis(590_000)))
+    );
+    assert_eq!(s.outage_count, 3);
+    assert_eq!(s.causes.get("wifi"), Some(&2));
+    assert_eq!(s.causes.get("lan"), Some(&1));
+    assert_eq!(s.outages[0].summary, "s1");
+    let reasons: Vec<(u16, Initiator, u64)> = s
+        .disconnects
+        .iter()
+        .map(|d| (d.reason, d.by, d.count))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (3, Initiator::Ap, 2),
+            (3, Initiator::Local, 1),
+            (15, Initiator::Local, 1)
+        ]
+    );
+    assert_eq!((s.pattern_count, s.interface_removals), (1, 1));
+    assert_eq!((s.suspends, s.suspended_ms), (1, 10_000));
+    assert_eq!(
+        s.signal.get(&AP1),
+        Some(&SignalStats {
+            samples: 2,
+            min_dbm: -60,
+            mean_dbm: -55.0,
+            max_dbm: -50
+        })
+    );
+    assert_eq!(s.stop_reason.as_deref(), Some("--for 5m elapsed"));
+}
+
+#[test]
+fn rows_are_bounded_and_counts_stay_exact() {
+    let mut s = Summary::default();
+    for i in 0..(MAX_ROWS as u64 + 50) {
+        s.observe(&outage(10_000 + i, Cause::Server, "x"));
+    }
+    for b in 0..(MAX_BSSIDS as u32 + 10) {
+        let mut r = sample(1, -40);
+        if let Kind::Sample { bssid, .. } = &mut r.kind {
+            let [x, y, z, w] = b.to_be_bytes();
+            *bssid = Some(MacAddr([2, 0, x, y, z, w]));
+        }
+        s.observe(&r);
+    }
+    s.finish();
+    assert_eq!(s.outage_count, MAX_ROWS as u64 + 50);
+    assert_eq!(s.outages.len(), MAX_ROWS);
+    assert_eq!(s.signal.len(), MAX_BSSIDS);
+    let mut text = Vec::new();
+    render(&mut text, &s, false).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("… and 50 more outage(s) not listed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn nothing_hostile_reaches_the_terminal() {
+    let mut forged = outage(
+        63_000,
+        Cause::Server,
+        "ok\x1b]0;pwned\x07\n| 1970 | forged | row |",
+    );
+    if let Kind::Outage { target, .. } = &mut forged.kind {
+        *target = "emr\x1b[2J:443".into();
+    }
+    let mut reason = at(60_000, Kind::disconnected(None, 3, Initiator::Ap));
+    if let Kind::Disconnected { reason_name, .. } = &mut reason.kind {
+        *reason_name = "evil\x1b[31m".into();
+    }
+    let patt = at(
+        61_000,
+        Kind::Pathology {
+            pathology: "ping_pong".into(),
+            summary: "p\u{202e}olleh".into(),
+        },
+    );
+    let stop = at(
+        62_000,
+        Kind::Stop {
+            reason: "sig\rnal".into(),
+            outages: 0,
+        },
+    );
+    let s = fold(&[start(0, "host\x1b[8m"), reason, patt, stop, forged]);
+    let mut text = Vec::new();
+    render(&mut text, &s, false).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    for bad in ['\x1b', '\x07', '\r', '\u{202e}'] {
+        assert!(!text.contains(bad), "{bad:?} in {text}");
+    }
+    assert!(
+        !text.lines().any(|l| l.starts_with("| 1970 | forged")),
+        "a forged table row: {text}"
+    );
+    assert!(text.contains("\\x1b]0;pwned"), "{text}");
+}
+
+#[test]
+fn an_empty_summary_renders() {
+    let s = fold(&[]);
+    let mut text = Vec::new();
+    render(&mut text, &s, false).unwrap();
+    assert!(String::from_utf8(text).unwrap().contains("No outage."));
+}
