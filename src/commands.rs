@@ -369,7 +369,8 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
     let config = WatchConfig {
         iface: args.iface.clone(),
         targets,
-        interval: args.interval.max(std::time::Duration::from_millis(100)),
+        // At least 100 ms: the --interval parser (cli::WATCH_INTERVAL) refuses less.
+        interval: args.interval,
         duration: args.duration,
         json: opts.json,
         redact: opts.redact.is_some(),
