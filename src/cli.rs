@@ -5,6 +5,7 @@
 
 use crate::exit::EXIT_CODES_HELP;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::time::Duration;
 
 const LONG_ABOUT: &str = "\
 wifidiag tells a technician why a Wi-Fi client keeps losing its server. \
@@ -147,6 +148,108 @@ pub enum Command {
     Report(ReportArgs),
 }
 
+// ---------------------------------------------------------------------------
+// Duration flags
+// ---------------------------------------------------------------------------
+
+/// The range a duration flag accepts, checked while the command line is
+/// parsed (so a bad value is a usage error, exit status 2, and the code that
+/// uses the value never sees one that could overflow its arithmetic).
+///
+/// Every duration flag of every command goes through [`DurationRange::parser`];
+/// the bounds are written down next to each flag with the reason for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DurationRange {
+    pub min: Duration,
+    pub max: Duration,
+}
+
+impl DurationRange {
+    /// `min..=max`.
+    pub const fn new(min: Duration, max: Duration) -> Self {
+        DurationRange { min, max }
+    }
+
+    /// Parses a human duration (`500ms`, `30s`, `5m`, `2h 30m`, `1d`) and
+    /// checks it against the range. The error is one line that names the
+    /// range; clap prefixes it with the flag and the value.
+    pub fn parse(&self, text: &str) -> Result<Duration, String> {
+        let range = format!("{}..{}", short(self.min), short(self.max));
+        let value = humantime::parse_duration(text).map_err(|e| {
+            format!("not a duration ({e}); expected one in {range}, e.g. 500ms, 30s, 5m, 2h")
+        })?;
+        if value < self.min || value > self.max {
+            return Err(format!("out of range: expected a duration in {range}"));
+        }
+        Ok(value)
+    }
+
+    /// The range as a clap value parser.
+    pub fn parser(
+        self,
+    ) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+        move |text: &str| self.parse(text)
+    }
+}
+
+/// A duration in the largest unit that divides it, in a form the parser
+/// reads back (`0s`, `100ms`, `30s`, `5m`, `1h`, `366d`).
+fn short(d: Duration) -> String {
+    const UNITS: [(u64, &str); 4] = [
+        (86_400_000, "d"),
+        (3_600_000, "h"),
+        (60_000, "m"),
+        (1_000, "s"),
+    ];
+    let ms = d.as_millis();
+    if ms == 0 {
+        return "0s".into();
+    }
+    for (unit, name) in UNITS {
+        if ms % u128::from(unit) == 0 {
+            return format!("{}{name}", ms / u128::from(unit));
+        }
+    }
+    format!("{ms}ms")
+}
+
+const fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+const fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+const fn mins(n: u64) -> Duration {
+    Duration::from_secs(n * 60)
+}
+const fn hours(n: u64) -> Duration {
+    Duration::from_secs(n * 3600)
+}
+const fn days(n: u64) -> Duration {
+    Duration::from_secs(n * 86_400)
+}
+
+/// `watch --interval`.
+pub const WATCH_INTERVAL: DurationRange = DurationRange::new(ms(100), hours(1));
+/// `watch --for`.
+pub const WATCH_FOR: DurationRange = DurationRange::new(secs(1), days(366));
+/// `watch --lock-wait`.
+pub const WATCH_LOCK_WAIT: DurationRange = DurationRange::new(secs(0), days(1));
+/// `watch --scan-every`.
+pub const WATCH_SCAN_EVERY: DurationRange = DurationRange::new(secs(10), days(1));
+/// `watch --sample-every`.
+pub const WATCH_SAMPLE_EVERY: DurationRange = DurationRange::new(secs(0), days(1));
+/// `watch --ping-pong-window`, `--disconnect-window`, `--sticky-for`: the
+/// roaming patterns are found in the events watch keeps in memory, the last
+/// 30 minutes; a longer window could never fill.
+pub const WATCH_PATTERN_WINDOW: DurationRange = DurationRange::new(secs(1), mins(30));
+/// `watch --slow-roam`.
+pub const WATCH_SLOW_ROAM: DurationRange = DurationRange::new(ms(100), mins(10));
+/// `channels --interval`.
+pub const CHANNELS_INTERVAL: DurationRange = DurationRange::new(secs(0), hours(1));
+/// `scan --timeout` and `channels --timeout`.
+pub const SCAN_TIMEOUT: DurationRange = DurationRange::new(secs(1), mins(10));
+
 /// Arguments of `wifidiag report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -200,21 +303,32 @@ pub struct WatchArgs {
     #[arg(long, value_name = "FILE")]
     pub targets_file: Option<std::path::PathBuf>,
 
-    /// Time between samples and probe rounds
-    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
-    pub interval: std::time::Duration,
+    /// Time between samples and probe rounds (100ms..1h)
+    ///
+    /// At least 100ms: a probe round is split among the probes and none waits
+    /// less than 100ms for its answer, so a shorter interval would only flood
+    /// the network with overlapping rounds. At most 1h: an outage is timed to
+    /// the interval, and an hour between probes times nothing.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = WATCH_INTERVAL.parser())]
+    pub interval: Duration,
 
-    /// Stop after this long (default: until Ctrl-C or SIGTERM)
-    #[arg(long = "for", value_name = "DURATION", value_parser = humantime::parse_duration)]
-    pub duration: Option<std::time::Duration>,
+    /// Stop after this long (1s..366d; default: until Ctrl-C or SIGTERM)
+    ///
+    /// Up to a year (366d): a longer watch belongs in a timer or cron job that
+    /// starts a fresh one (see examples/).
+    #[arg(long = "for", value_name = "DURATION", value_parser = WATCH_FOR.parser())]
+    pub duration: Option<Duration>,
 
     /// Append every event as JSON Lines to FILE (cron-safe)
     #[arg(long, value_name = "FILE")]
     pub log: Option<std::path::PathBuf>,
 
-    /// How long to wait for another watch that holds the --log file
-    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
-    pub lock_wait: std::time::Duration,
+    /// How long to wait for another watch that holds the --log file (0s..1d)
+    ///
+    /// 0s gives up at once. At most a day: a watch that has held the log for
+    /// a day is stuck, and waiting longer would only pile up cron runs.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = WATCH_LOCK_WAIT.parser())]
+    pub lock_wait: Duration,
 
     /// Print only outages, roaming patterns and the summary
     #[arg(long, short)]
@@ -224,41 +338,63 @@ pub struct WatchArgs {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub fail_after: u32,
 
-    /// Opt-in: trigger a scan this often (costs off-channel time)
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    pub scan_every: Option<std::time::Duration>,
+    /// Opt-in: trigger a scan this often (costs off-channel time; 10s..1d)
+    ///
+    /// At least 10s: every scan takes the radio off its channel for a moment,
+    /// which disturbs the very link being measured, and watch reads the scan
+    /// results every 10s anyway. At most a day: rarer scans say nothing about
+    /// the neighbours during an outage.
+    #[arg(long, value_name = "DURATION", value_parser = WATCH_SCAN_EVERY.parser())]
+    pub scan_every: Option<Duration>,
 
-    /// How often a link sample is written out (all are used for verdicts)
-    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
-    pub sample_every: std::time::Duration,
+    /// How often a link sample is written out (all are used for verdicts; 0s..1d)
+    ///
+    /// 0s writes every sample (one per --interval). At most a day: a sample a
+    /// day is no record of the link.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = WATCH_SAMPLE_EVERY.parser())]
+    pub sample_every: Duration,
 
-    /// Ping-pong: A→B→A within this window
-    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
-    pub ping_pong_window: std::time::Duration,
+    /// Ping-pong: A→B→A within this window (1s..30m)
+    ///
+    /// Roaming patterns are found in the events watch keeps in memory, the
+    /// last 30 minutes, so a longer window could never fill; under a second
+    /// no roam completes.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = WATCH_PATTERN_WINDOW.parser())]
+    pub ping_pong_window: Duration,
 
     /// Repeated disconnects: this many…
     #[arg(long, default_value_t = 3)]
     pub disconnects: usize,
 
-    /// …within this window
-    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
-    pub disconnect_window: std::time::Duration,
+    /// …within this window (1s..30m)
+    ///
+    /// Watch keeps the last 30 minutes of events in memory: a longer window
+    /// could never fill.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = WATCH_PATTERN_WINDOW.parser())]
+    pub disconnect_window: Duration,
 
     /// Sticky client: signal below this (dBm)…
     #[arg(long, default_value_t = -75, allow_hyphen_values = true)]
     pub sticky_signal: i32,
 
-    /// …for longer than this…
-    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
-    pub sticky_for: std::time::Duration,
+    /// …for longer than this… (1s..30m)
+    ///
+    /// Watch keeps the last 30 minutes of events in memory: a longer span
+    /// could never be seen whole.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = WATCH_PATTERN_WINDOW.parser())]
+    pub sticky_for: Duration,
 
     /// …while a same-SSID AP this many dB stronger was in the last scan
     #[arg(long, default_value_t = 8)]
     pub sticky_margin: i32,
 
-    /// Slow roam: more than this without an access point
-    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
-    pub slow_roam: std::time::Duration,
+    /// Slow roam: more than this without an access point (100ms..10m)
+    ///
+    /// A good roam takes tens of milliseconds, so under 100ms every roam
+    /// would be slow; ten minutes without an access point is a disconnect,
+    /// not a roam.
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = WATCH_SLOW_ROAM.parser())]
+    pub slow_roam: Duration,
 }
 
 /// `--width` values.
@@ -295,9 +431,12 @@ pub struct ChannelsArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub samples: u32,
 
-    /// Pause between scans
-    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
-    pub interval: std::time::Duration,
+    /// Pause between scans (0s..1h)
+    ///
+    /// 0s scans back to back. At most an hour: samples further apart describe
+    /// different situations, not one channel's congestion.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = CHANNELS_INTERVAL.parser())]
+    pub interval: Duration,
 
     /// Your own network's SSID (default: the SSID the interface is connected to)
     #[arg(long)]
@@ -307,9 +446,12 @@ pub struct ChannelsArgs {
     #[arg(long, value_enum, default_value_t = WidthArg::W20)]
     pub width: WidthArg,
 
-    /// How long to wait for each scan to complete
-    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
-    pub timeout: std::time::Duration,
+    /// How long to wait for each scan to complete (1s..10m)
+    ///
+    /// A scan of every channel takes seconds (about 8s in an emulator); a
+    /// driver that has not finished after 10 minutes never will.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = SCAN_TIMEOUT.parser())]
+    pub timeout: Duration,
 }
 
 /// `--band` values.
@@ -351,9 +493,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub ssid: Option<String>,
 
-    /// How long to wait for the scan to complete
-    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
-    pub timeout: std::time::Duration,
+    /// How long to wait for the scan to complete (1s..10m)
+    ///
+    /// A scan of every channel takes seconds (about 8s in an emulator); a
+    /// driver that has not finished after 10 minutes never will.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = SCAN_TIMEOUT.parser())]
+    pub timeout: Duration,
 }
 
 /// Arguments of `wifidiag status`.
@@ -387,5 +532,200 @@ mod tests {
     #[test]
     fn a_command_is_required() {
         assert!(Cli::try_parse_from(["wifidiag"]).is_err());
+    }
+
+    /// `(command, --flag)` of every argument whose value is a `Duration`,
+    /// found by asking clap, so a new duration flag cannot slip past the
+    /// checks below.
+    fn duration_flags() -> Vec<(String, String)> {
+        let cli = Cli::command();
+        let mut found = Vec::new();
+        for sub in cli.get_subcommands() {
+            for arg in sub.get_arguments() {
+                if arg.get_value_parser().type_id() == std::any::TypeId::of::<Duration>() {
+                    let long = arg.get_long().expect("duration flags are long options");
+                    found.push((sub.get_name().to_string(), format!("--{long}")));
+                }
+            }
+        }
+        found
+    }
+
+    /// Parses `wifidiag SUB [FILE] FLAG VALUE`.
+    fn parse_flag(sub: &str, flag: &str, value: &str) -> Result<Cli, clap::Error> {
+        let mut argv = vec!["wifidiag", sub];
+        if sub == "report" {
+            argv.push("events.jsonl");
+        }
+        argv.extend([flag, value]);
+        Cli::try_parse_from(argv)
+    }
+
+    #[test]
+    fn every_duration_flag_is_found() {
+        let mut names: Vec<String> = duration_flags()
+            .into_iter()
+            .map(|(sub, flag)| format!("{sub} {flag}"))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "channels --interval",
+                "channels --timeout",
+                "scan --timeout",
+                "watch --disconnect-window",
+                "watch --for",
+                "watch --interval",
+                "watch --lock-wait",
+                "watch --ping-pong-window",
+                "watch --sample-every",
+                "watch --scan-every",
+                "watch --slow-roam",
+                "watch --sticky-for",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_duration_flag_refuses_an_overflowing_value_and_names_its_range() {
+        for (sub, flag) in duration_flags() {
+            for huge in [
+                "300000000000y",
+                "18446744073709551615s",
+                "99999999999999999999999d",
+            ] {
+                let err = parse_flag(&sub, &flag, huge)
+                    .err()
+                    .unwrap_or_else(|| panic!("{sub} {flag} {huge} was accepted"));
+                assert_eq!(
+                    err.kind(),
+                    clap::error::ErrorKind::ValueValidation,
+                    "{sub} {flag}"
+                );
+                let text = err.to_string();
+                let first = text.lines().next().unwrap_or_default();
+                assert!(first.contains(&flag), "{first}");
+                // The range is in the message and in the flag's help.
+                let range = first
+                    .split_whitespace()
+                    .find(|w| w.contains(".."))
+                    .unwrap_or_else(|| panic!("{sub} {flag}: no range in {first:?}"))
+                    .trim_end_matches([',', ';']);
+                let sc = Cli::command();
+                let sc = sc.find_subcommand(&sub).unwrap();
+                let arg = sc
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(&flag[2..]))
+                    .unwrap();
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(
+                    help.contains(&format!("{range})")) || help.contains(&format!("{range};")),
+                    "{sub} {flag}: help {help:?} does not state the range {range}"
+                );
+                assert!(
+                    arg.get_long_help().is_some(),
+                    "{sub} {flag}: the long help explains why the range is what it is"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_duration_flag_accepts_its_bounds_and_refuses_just_outside() {
+        for (sub, flag) in duration_flags() {
+            let err = parse_flag(&sub, &flag, "300000000000y")
+                .err()
+                .unwrap()
+                .to_string();
+            let range = err
+                .split_whitespace()
+                .find(|w| w.contains(".."))
+                .unwrap()
+                .trim_end_matches([',', ';'])
+                .to_string();
+            let (lo, hi) = range.split_once("..").unwrap();
+            for ok in [lo, hi] {
+                assert!(
+                    parse_flag(&sub, &flag, ok).is_ok(),
+                    "{sub} {flag} {ok} refused"
+                );
+            }
+            let lo = humantime::parse_duration(lo).unwrap();
+            let hi = humantime::parse_duration(hi).unwrap();
+            let above = format!("{}ms", hi.as_millis() + 1);
+            assert!(
+                parse_flag(&sub, &flag, &above).is_err(),
+                "{sub} {flag} {above}"
+            );
+            if !lo.is_zero() {
+                let below = format!("{}ms", lo.as_millis() - 1);
+                assert!(
+                    parse_flag(&sub, &flag, &below).is_err(),
+                    "{sub} {flag} {below}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn range_boundaries() {
+        let r = DurationRange::new(Duration::from_millis(100), Duration::from_secs(3600));
+        assert_eq!(r.parse("100ms"), Ok(Duration::from_millis(100)));
+        assert_eq!(r.parse("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(r.parse("59m 60s"), Ok(Duration::from_secs(3600)));
+        assert_eq!(r.parse("1.5s"), Ok(Duration::from_millis(1500)));
+        for bad in ["99ms", "0s", "3600001ms", "1h 1ms", "2h"] {
+            let err = r.parse(bad).unwrap_err();
+            assert_eq!(
+                err, "out of range: expected a duration in 100ms..1h",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn overflowing_and_garbage_values_are_errors_not_panics() {
+        let r = WATCH_INTERVAL;
+        for bad in [
+            "300000000000y",
+            "584942417356y",
+            "18446744073709551615s",
+            "18446744073709551616s",
+            "99999999999999999999999999999999999d",
+            "",
+            " ",
+            "1",
+            "s",
+            "abc",
+            "-1s",
+            "1 fortnight",
+            "1s;rm",
+            "\u{1b}[2J",
+        ] {
+            let err = r.parse(bad).unwrap_err();
+            assert!(err.contains("100ms..1h"), "{bad:?}: {err}");
+            assert!(!err.contains('\n'), "one line: {err:?}");
+        }
+        assert!(r
+            .parse("1 fortnight")
+            .unwrap_err()
+            .starts_with("not a duration ("));
+    }
+
+    #[test]
+    fn a_range_is_written_in_the_largest_whole_unit() {
+        assert_eq!(short(Duration::ZERO), "0s");
+        assert_eq!(short(Duration::from_millis(100)), "100ms");
+        assert_eq!(short(Duration::from_millis(1500)), "1500ms");
+        assert_eq!(short(Duration::from_secs(90)), "90s");
+        assert_eq!(short(Duration::from_secs(600)), "10m");
+        assert_eq!(short(Duration::from_secs(3600)), "1h");
+        assert_eq!(short(Duration::from_secs(366 * 86_400)), "366d");
+        // What it writes, the parser reads back.
+        for d in [100, 1500, 90_000, 600_000, 3_600_000, 366 * 86_400_000] {
+            let d = Duration::from_millis(d);
+            assert_eq!(humantime::parse_duration(&short(d)).unwrap(), d);
+        }
     }
 }

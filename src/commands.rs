@@ -372,7 +372,8 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
     let config = WatchConfig {
         iface: args.iface.clone(),
         targets,
-        interval: args.interval.max(std::time::Duration::from_millis(100)),
+        // At least 100 ms: the --interval parser (cli::WATCH_INTERVAL) refuses less.
+        interval: args.interval,
         duration: args.duration,
         scan_every: args.scan_every,
         sample_every: args.sample_every,

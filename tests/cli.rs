@@ -51,6 +51,33 @@ fn usage_errors_exit_2() {
     }
 }
 
+/// `--interval 300000000000y` used to pass parsing and abort on the first
+/// `Instant + interval`. Parsing refuses it now, before any netlink is
+/// opened, so the outcome is the same on every machine.
+#[test]
+fn an_overflowing_duration_is_a_usage_error_not_an_abort() {
+    for args in [
+        &["watch", "--interval", "300000000000y"][..],
+        &["watch", "--for", "300000000000y"],
+        &["scan", "--timeout", "300000000000y"],
+    ] {
+        let out = wifidiag(args);
+        assert_eq!(out.status.code(), Some(2), "usage error for {args:?}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked") && !stderr.contains("overflow"));
+        // One error line naming the value, the flag and the range (clap adds
+        // its "For more information, try '--help'." hint below it).
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{stderr}");
+        assert!(errors[0].contains("300000000000y"), "{stderr}");
+        assert!(errors[0].contains(args[1]), "{stderr}");
+    }
+    let out = wifidiag(&["watch", "--interval", "300000000000y"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("100ms..1h"), "{stderr}");
+}
+
 #[test]
 fn interfaces_without_wireless_stack_is_one_clear_line() {
     if kernel_has_wireless() {
