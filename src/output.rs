@@ -32,6 +32,14 @@ pub struct Envelope {
     pub hostname: Option<String>,
 }
 
+impl Redact for Envelope {
+    fn redact(&mut self, r: &Redactor) {
+        if let Some(h) = &mut self.hostname {
+            *h = r.hostname(h);
+        }
+    }
+}
+
 impl Envelope {
     /// An envelope stamped now, for this host.
     pub fn now(schema: &'static str) -> Self {
