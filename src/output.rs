@@ -70,6 +70,23 @@ fn hostname() -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
+/// Writes `doc` as one pretty JSON document (redacted when asked) and a newline.
+pub fn write_json_doc<T: Serialize>(
+    out: &mut impl std::io::Write,
+    doc: &T,
+    redact: Option<&Redactor>,
+) -> std::io::Result<()> {
+    match redact {
+        Some(r) => {
+            let mut value = serde_json::to_value(doc)?;
+            r.apply(&mut value);
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+        }
+        None => serde_json::to_writer_pretty(&mut *out, doc)?,
+    }
+    writeln!(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,21 +117,4 @@ mod tests {
         let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_795_905_459_123);
         assert_eq!(rfc3339_millis(t), "2026-11-28T22:37:39.123Z");
     }
-}
-
-/// Writes `doc` as one pretty JSON document (redacted when asked) and a newline.
-pub fn write_json_doc<T: Serialize>(
-    out: &mut impl std::io::Write,
-    doc: &T,
-    redact: Option<&Redactor>,
-) -> std::io::Result<()> {
-    match redact {
-        Some(r) => {
-            let mut value = serde_json::to_value(doc)?;
-            r.apply(&mut value);
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-        }
-        None => serde_json::to_writer_pretty(&mut *out, doc)?,
-    }
-    writeln!(out)
 }
