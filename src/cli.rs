@@ -69,8 +69,8 @@ pub struct GlobalArgs {
                      so logs written by cron on different days can be correlated. When FILE \
                      does not exist it is created with 32 random bytes, mode 0600. An \
                      existing FILE is refused (exit status 2) when it is a symbolic link, not \
-                     a regular file, readable or writable by group or others, or not 32 bytes \
-                     long; exit status 5 when it cannot be read for lack of permission. \
+                     a regular file, owned by another user, readable or writable by group or \
+                     others, or not 32 bytes long; exit status 5 when it cannot be read for lack of permission. \
                      Whoever holds the key can test guesses (\"is ssid-… the SSID clinic?\"): \
                      keep it on the machine, never attach it to a ticket."
     )]

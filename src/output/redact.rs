@@ -142,8 +142,13 @@ impl Redactor {
     }
 
     /// `ssid-` and 12 hex digits, from the SSID as it is printed
-    /// ([`Ssid::escaped`]).
+    /// ([`Ssid::escaped`]). A hidden SSID (empty or only NULs) becomes the
+    /// empty SSID: still hidden, without the length it may reveal.
     pub fn ssid(&self, escaped: &str) -> String {
+        let nuls = escaped.len() % 4 == 0 && escaped.as_bytes().chunks(4).all(|c| c == b"\\x00");
+        if nuls {
+            return String::new();
+        }
         format!("ssid-{}", hex(&self.prf("ssid", escaped.as_bytes())[..6]))
     }
 
@@ -327,6 +332,16 @@ pub enum KeyFileError {
     #[error("the redaction key {} is not a regular file: refused", .0.display())]
     NotRegular(PathBuf),
     #[error(
+        "the redaction key {} belongs to user {owner}, not to this user ({euid}): refused \
+         (a key someone else wrote is a key someone else knows)",
+        .path.display()
+    )]
+    Foreign {
+        path: PathBuf,
+        owner: u32,
+        euid: u32,
+    },
+    #[error(
         "the redaction key {} can be read or written by group or others (mode {mode:04o}): \
          refused; it must be private: chmod 600 {}",
         .path.display(), .path.display()
@@ -365,6 +380,7 @@ impl KeyFileError {
         match self {
             KeyFileError::Symlink(_)
             | KeyFileError::NotRegular(_)
+            | KeyFileError::Foreign { .. }
             | KeyFileError::Exposed { .. }
             | KeyFileError::WrongSize { .. }
             | KeyFileError::BadPath { .. } => ExitCode::Usage,
@@ -377,9 +393,7 @@ impl KeyFileError {
         let path = path.to_path_buf();
         match source.raw_os_error() {
             Some(libc::ELOOP) => KeyFileError::Symlink(path),
-            Some(libc::EACCES | libc::EPERM | libc::EROFS) => {
-                KeyFileError::PermissionDenied { path, source }
-            }
+            Some(libc::EACCES | libc::EPERM) => KeyFileError::PermissionDenied { path, source },
             Some(libc::ENOENT | libc::ENOTDIR | libc::EISDIR | libc::ENAMETOOLONG) => {
                 KeyFileError::BadPath { path, source }
             }
@@ -411,7 +425,7 @@ impl Redactor {
 
 fn read_key(path: &Path) -> Result<[u8; KEY_LEN], KeyFileError> {
     use std::io::Read;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
     let mut file = std::fs::OpenOptions::new()
         .read(true)
         // O_NONBLOCK: opening a FIFO must not hang; it is refused below.
@@ -424,6 +438,15 @@ fn read_key(path: &Path) -> Result<[u8; KEY_LEN], KeyFileError> {
     let owned = path.to_path_buf();
     if !meta.is_file() {
         return Err(KeyFileError::NotRegular(owned));
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    if meta.uid() != euid {
+        return Err(KeyFileError::Foreign {
+            path: owned,
+            owner: meta.uid(),
+            euid,
+        });
     }
     let mode = meta.permissions().mode() & 0o7777;
     if mode & 0o077 != 0 {
@@ -454,13 +477,24 @@ fn create_key(path: &Path) -> Result<Redactor, KeyFileError> {
     tmp_name.push(name);
     tmp_name.push(format!(".tmp{}", std::process::id()));
     let tmp = path.with_file_name(tmp_name);
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
+    let open_tmp = || {
+        std::fs::OpenOptions::new()
             .write(true)
             .create_new(true) // O_CREAT | O_EXCL
             .mode(0o600)
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&tmp)?;
+            .open(&tmp)
+    };
+    let written = (|| {
+        let mut file = match open_tmp() {
+            // Left by a run of the same pid that crashed: remove it (a
+            // symlink there is removed, never followed) and try once more.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&tmp)?;
+                open_tmp()?
+            }
+            other => other?,
+        };
         // Exactly 0600 whatever the umask.
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
         file.write_all(&key)?;
@@ -492,8 +526,42 @@ fn create_key(path: &Path) -> Result<Redactor, KeyFileError> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             read_key(path).map(Redactor::from_key)
         }
+        // A file system without hard links (FAT): create the key in place.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EPERM | libc::EOPNOTSUPP)) => {
+            create_key_in_place(path, &key)
+        }
         Err(e) => Err(KeyFileError::from_io(path, e)),
     }
+}
+
+/// [`create_key`] where hard links are not supported: `O_CREAT|O_EXCL|
+/// O_NOFOLLOW` on the name itself (a run starting at the same instant may
+/// then see a short file and say so).
+fn create_key_in_place(path: &Path, key: &[u8; KEY_LEN]) -> Result<Redactor, KeyFileError> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path);
+    let mut file = match created {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return read_key(path).map(Redactor::from_key)
+        }
+        Err(e) => return Err(KeyFileError::from_io(path, e)),
+    };
+    let written = file
+        .set_permissions(std::fs::Permissions::from_mode(0o600))
+        .and_then(|()| file.write_all(key))
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(path);
+        return Err(KeyFileError::from_io(path, e));
+    }
+    Ok(Redactor::from_key(*key))
 }
 
 /// Fills `buf` from getrandom(2), else /dev/urandom.

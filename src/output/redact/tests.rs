@@ -34,6 +34,10 @@ fn identities_get_consistent_pseudonyms_and_ipv4_stays() {
     }
     assert_eq!(doc["interfaces"][0]["gateway"], "10.77.0.1");
     assert!(doc["bss"][0]["ssid"].is_null(), "hidden stays hidden");
+    // A hidden SSID sent as NULs stays hidden, without its length.
+    assert_eq!(r.ssid("\\x00\\x00\\x00"), "");
+    assert_eq!(r.ssid(""), "");
+    assert!(r.ssid("\\x00a").starts_with("ssid-"));
     // A pseudonym is a locally administered unicast MAC.
     let b = doc["bss"][0]["bssid"].as_str().unwrap().to_string();
     let parsed = parse_mac(&b).expect("a MAC-shaped pseudonym");
@@ -272,6 +276,26 @@ fn unsafe_key_files_are_refused_with_usage_status() {
         assert!(!msg.contains('\n'), "{msg}");
         assert_eq!(err.exit_code(), ExitCode::Usage, "{msg}");
     }
+    // A key written by another user (only root can set that up here).
+    let foreign = dir.0.join("foreign.key");
+    std::fs::write(&foreign, [7u8; KEY_LEN]).unwrap();
+    std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o600)).unwrap();
+    if std::os::unix::fs::chown(&foreign, Some(65534), None).is_ok() {
+        let err = Redactor::from_key_file(&foreign).unwrap_err();
+        assert!(err.to_string().contains("belongs to user 65534"), "{err}");
+        assert_eq!(err.exit_code(), ExitCode::Usage);
+    } else {
+        eprintln!("not root: the foreign-owner case is not exercised");
+    }
+    // A stale temporary file of this pid does not block creation.
+    let fresh = dir.0.join("fresh.key");
+    std::fs::write(
+        dir.0.join(format!(".fresh.key.tmp{}", std::process::id())),
+        b"stale",
+    )
+    .unwrap();
+    Redactor::from_key_file(&fresh).unwrap();
+    assert_eq!(std::fs::read(&fresh).unwrap().len(), KEY_LEN);
     // The dangling symlink was not followed to create a file.
     assert!(!dir.0.join("nowhere").exists());
     // The refused files are untouched.
