@@ -5,7 +5,7 @@ use crate::cli::ColorChoice;
 use serde::Serialize;
 use std::time::SystemTime;
 
-mod redact;
+pub mod redact;
 pub use redact::{KeyFileError, Redact, Redactor, KEY_LEN};
 
 /// Whether to style output (colour, box drawing).

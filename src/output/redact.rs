@@ -10,15 +10,17 @@
 //!   bit is set and the multicast bit cleared, so the pseudonym is a valid
 //!   unicast MAC that no vendor owns (46 hashed bits). The vendor prefix
 //!   (OUI) is *not* kept: with it only 24 bits would be left and
-//!   pseudonyms of one vendor's access points collide (one site's 300
-//!   BSSIDs collide about once in four), and for randomised MAC addresses
-//!   the "prefix" is random, i.e. an identifier in itself. A pseudonym is a
+//!   pseudonyms of one vendor's access points collide (among a campus's
+//!   10,000 BSSIDs of one vendor, about three pairs would share one), and
+//!   for randomised MAC addresses the "prefix" is random, i.e. an
+//!   identifier in itself. A pseudonym is a
 //!   MAC so that consumers parsing MACs keep working; whether a document is
 //!   redacted shows in its `ssid-…`/`host-…` values.
 //! - A **`wlx…` interface name** (systemd names USB adapters after their
 //!   MAC) gets the pseudonym of that MAC.
-//! - **SSIDs** become `ssid-` and 12 hex digits (48 bits), the **host
-//!   name** `host-` and 12 hex digits.
+//! - **SSIDs** become `ssid-` and 12 hex digits (48 bits); a hidden SSID
+//!   (empty or NULs) becomes the empty SSID. The **host name** becomes
+//!   `host-` and 12 hex digits.
 //! - **IPv6 addresses** keep their /64 prefix and get a keyed pseudonym as
 //!   interface identifier (the low 64 bits): EUI-64 identifiers contain the
 //!   MAC address, and stable-privacy or temporary ones still single out the
