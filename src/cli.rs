@@ -39,20 +39,43 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Replace MAC addresses, BSSIDs, SSIDs and the host name in JSON output
-    /// and logs with pseudonyms (for support tickets)
+    /// Replace MAC addresses, BSSIDs, SSIDs, the host name and IPv6 interface
+    /// identifiers with pseudonyms, in tables, JSON and logs (for support tickets)
     #[arg(
         long,
         global = true,
-        long_help = "Replace what identifies the site in JSON output and --log lines with \
-                     pseudonyms: MAC addresses and BSSIDs keep their vendor prefix (first three \
-                     octets) and get hashed last octets, SSIDs become ssid-xxxx, the host name \
-                     host-xxxx; MACs inside summaries are replaced the same way. The key is \
-                     random per run, so one report is consistent in itself but two runs cannot \
-                     be joined. IP addresses and target names are kept. Human tables are not \
-                     redacted."
+        long_help = "Replace what identifies the site, the machine or its users with keyed \
+                     pseudonyms, in the tables, in JSON output and in --log lines alike: \
+                     MAC addresses and BSSIDs become locally administered MACs with 46 keyed \
+                     bits (the vendor prefix is not kept), SSIDs ssid-xxxxxxxxxxxx, the host \
+                     name host-xxxxxxxxxxxx, a wlx<MAC> interface name wlx<pseudonym>, and \
+                     every IPv6 address keeps its /64 prefix but gets a keyed interface \
+                     identifier (the low 64 bits can contain the MAC or single out the \
+                     machine; ::1 and IPv4-mapped addresses are kept). MACs and IPv6 \
+                     addresses inside summaries and notes get the same pseudonyms as in \
+                     their fields. IPv4 addresses and target names are kept: a reachability \
+                     ticket is about them. The key is random per run, so one report is \
+                     consistent in itself but two runs cannot be joined; see --redact-key."
     )]
     pub redact: bool,
+
+    /// Like --redact, with the key kept in FILE so that pseudonyms are the
+    /// same in every run (created, mode 0600, when missing)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        long_help = "Like --redact (implies it), with a stable key: the same access point, \
+                     network or address gets the same pseudonym in every run that uses FILE, \
+                     so logs written by cron on different days can be correlated. When FILE \
+                     does not exist it is created with 32 random bytes, mode 0600. An \
+                     existing FILE is refused (exit status 2) when it is a symbolic link, not \
+                     a regular file, owned by another user, readable or writable by group or \
+                     others, or not 32 bytes long; exit status 5 when it cannot be read for lack of permission. \
+                     Whoever holds the key can test guesses (\"is ssid-… the SSID clinic?\"): \
+                     keep it on the machine, never attach it to a ticket."
+    )]
+    pub redact_key: Option<std::path::PathBuf>,
 
     /// When to use colour and table styling
     #[arg(
@@ -527,6 +550,18 @@ mod tests {
         let after = Cli::try_parse_from(["wifidiag", "interfaces", "--json"]).unwrap();
         let before = Cli::try_parse_from(["wifidiag", "--json", "interfaces"]).unwrap();
         assert!(after.global.json && before.global.json);
+    }
+
+    #[test]
+    fn redact_key_is_global_and_takes_a_file() {
+        let cli =
+            Cli::try_parse_from(["wifidiag", "status", "--redact-key", "/var/lib/k"]).unwrap();
+        assert_eq!(
+            cli.global.redact_key.as_deref(),
+            Some(std::path::Path::new("/var/lib/k"))
+        );
+        assert!(!cli.global.redact, "implied by main, not by clap");
+        assert!(Cli::try_parse_from(["wifidiag", "--redact-key", "status"]).is_err());
     }
 
     #[test]

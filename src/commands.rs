@@ -9,7 +9,7 @@ use wifidiag::channels::ChannelInputs;
 use wifidiag::cli::{ChannelsArgs, ReportArgs, ScanArgs, StatusArgs, WatchArgs};
 use wifidiag::model::{parse_resolv_conf, pick_station, select_interfaces, IfType, Ssid};
 use wifidiag::nl::{self, Nl80211, ScanOutcome};
-use wifidiag::output::{write_json_doc, Envelope, Redactor};
+use wifidiag::output::{write_json_doc, Envelope, Redact, Redactor};
 use wifidiag::report::channels::{self as channels_report, ChannelsContext, ChannelsReport};
 use wifidiag::report::interfaces::{self, InterfacesReport};
 use wifidiag::report::scan::{self as scan_report, BssEntry, ChannelEntry, ScanReport};
@@ -88,16 +88,31 @@ pub struct Output {
     pub redact: Option<Redactor>,
 }
 
+/// Redacts the report when asked, then writes it as JSON or as the human
+/// view: both renderers see the same redacted values, so a table can never
+/// show what the JSON hides.
+fn write_report<W: Write, R: Redact + serde::Serialize>(
+    out: &mut W,
+    opts: &Output,
+    mut report: R,
+    human: impl FnOnce(&R, &mut W, bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if let Some(r) = &opts.redact {
+        report.redact(r);
+    }
+    if opts.json {
+        write_json_doc(out, &report, None)
+    } else {
+        human(&report, out, opts.styled)
+    }
+}
+
 pub fn interfaces(out: &mut impl Write, opts: &Output) -> anyhow::Result<ExitCode> {
     let nl = Nl80211::open()?;
     let list = nl.interfaces()?;
     let report = InterfacesReport::new(Envelope::now(interfaces::SCHEMA), &list);
-    if opts.json {
-        write_json_doc(out, &report, opts.redact.as_ref())
-    } else {
-        report.write_table(out, opts.styled)
-    }
-    .context("writing the interface list")?;
+    write_report(out, opts, report, InterfacesReport::write_table)
+        .context("writing the interface list")?;
     out.flush().context("writing the interface list")?;
     if list.is_empty() {
         // The document above already says "none"; the exit code lets
@@ -147,11 +162,9 @@ pub fn status(out: &mut impl Write, opts: &Output, args: &StatusArgs) -> anyhow:
         resolvers,
         interfaces: statuses,
     };
-    if opts.json {
-        write_json_doc(out, &report, opts.redact.as_ref())
-    } else {
-        report.write_human(out, opts.styled)
-    }
+    write_report(out, opts, report, |r, out, styled| {
+        r.write_human(out, styled)
+    })
     .context("writing the status")?;
     out.flush().context("writing the status")?;
     Ok(ExitCode::Success)
@@ -189,11 +202,9 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
         bss: views.iter().map(BssEntry::from).collect(),
         channels: channels.iter().map(ChannelEntry::from).collect(),
     };
-    if opts.json {
-        write_json_doc(out, &report, opts.redact.as_ref())
-    } else {
-        report.write_human(out, opts.styled)
-    }
+    write_report(out, opts, report, |r, out, styled| {
+        r.write_human(out, styled)
+    })
     .context("writing the scan results")?;
     out.flush().context("writing the scan results")?;
     Ok(ExitCode::Success)
@@ -314,11 +325,9 @@ pub fn channels(
         },
         &analysis,
     );
-    if opts.json {
-        write_json_doc(out, &report, opts.redact.as_ref())
-    } else {
-        report.write_human(out, opts.styled)
-    }
+    write_report(out, opts, report, |r, out, styled| {
+        r.write_human(out, styled)
+    })
     .context("writing the channel ratings")?;
     out.flush().context("writing the channel ratings")?;
     Ok(ExitCode::Success)

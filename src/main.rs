@@ -7,7 +7,7 @@ mod commands;
 use clap::Parser;
 use std::io::{self, IsTerminal};
 use wifidiag::cli::{Cli, Command};
-use wifidiag::output::use_style;
+use wifidiag::output::{use_style, Redactor};
 use wifidiag::{Error, ExitCode};
 
 fn main() -> std::process::ExitCode {
@@ -46,9 +46,20 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
+    // --redact-key implies --redact; its file is checked before any work.
+    let redact = match &cli.global.redact_key {
+        Some(path) => match Redactor::from_key_file(path) {
+            Ok(r) => Some(r),
+            Err(err) => {
+                eprintln!("wifidiag: {err}");
+                return Ok(err.exit_code());
+            }
+        },
+        None => cli.global.redact.then(Redactor::default),
+    };
     let opts = commands::Output {
         json: cli.global.json,
-        redact: cli.global.redact.then(wifidiag::output::Redactor::default),
+        redact,
         styled: use_style(
             cli.global.color,
             stdout.is_terminal(),

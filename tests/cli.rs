@@ -217,3 +217,69 @@ fn report_escapes_what_the_log_says() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn redact_key_gives_the_same_pseudonyms_in_every_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("wifidiag-redact-key-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("events.jsonl");
+    std::fs::write(
+        &log,
+        concat!(
+            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","kind":"start","iface":"wlan0"}"#,
+            "\n",
+            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","kind":"outage","iface":"wlan0","target":"10.77.1.10:8443","cause":"wifi","duration_ms":3000,"summary":"the access point 00:1b:63:aa:bb:cc deauthenticated this laptop (2001:db8:1:2:21b:63ff:feaa:bbcc)"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let key = dir.join("redact.key");
+    let summary_with = |key: &Path| {
+        let out = wifidiag(&[
+            "report",
+            log.to_str().unwrap(),
+            "--json",
+            "--redact-key",
+            key.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["outages"][0]["summary"].as_str().unwrap().to_string()
+    };
+    let first = summary_with(&key);
+    assert!(
+        !first.contains("00:1b:63:aa:bb:cc") && !first.contains("feaa:bbcc"),
+        "{first}"
+    );
+    assert!(first.contains("10.77.1.10") || first.contains("2001:db8:1:2:"));
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(summary_with(&key), first, "same key file, same pseudonyms");
+    assert_ne!(summary_with(&dir.join("other.key")), first);
+
+    // Unsafe key files: one clear line, exit 2, nothing on stdout.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = dir.join("link.key");
+    std::os::unix::fs::symlink(dir.join("other.key"), &link).unwrap();
+    for (bad, why) in [(&key, "chmod 600"), (&link, "symbolic link")] {
+        let out = wifidiag(&[
+            "report",
+            log.to_str().unwrap(),
+            "--redact-key",
+            bad.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("wifidiag: the redaction key ") && err.contains(why),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

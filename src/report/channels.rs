@@ -5,7 +5,7 @@ use crate::channels::{on_20mhz_grid, ChannelAnalysis, Contribution, Radio};
 use crate::freq::{Band, Channel};
 use crate::model::{MacAddr, Mhz, Ssid};
 use crate::output::round_to;
-use crate::output::Envelope;
+use crate::output::{Envelope, Redact, Redactor};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -122,6 +122,39 @@ pub struct ChannelsContext {
     pub samples: usize,
     pub fresh: bool,
     pub notice: Option<String>,
+}
+
+impl Redact for ChannelsReport {
+    fn redact(&mut self, r: &Redactor) {
+        let text = |t: &mut String| *t = r.redact_text(t);
+        let radio = |bssids: &mut Vec<MacAddr>, ssids: &mut Vec<Ssid>| {
+            bssids.iter_mut().for_each(|b| *b = r.mac_addr(*b));
+            ssids.iter_mut().for_each(|s| *s = r.ssid_value(s));
+        };
+        self.envelope.redact(r);
+        text(&mut self.interface);
+        self.own_ssid = self.own_ssid.as_ref().map(|s| r.ssid_value(s));
+        self.notice.iter_mut().for_each(text);
+        self.missing.iter_mut().for_each(text);
+        let contributors = self
+            .recommendations
+            .iter_mut()
+            .flat_map(|rec| {
+                rec.reasons.iter_mut().for_each(text);
+                rec.contributors.iter_mut()
+            })
+            .chain(
+                self.channels
+                    .iter_mut()
+                    .flat_map(|c| c.contributors.iter_mut()),
+            );
+        for c in contributors {
+            radio(&mut c.bssids, &mut c.ssids);
+        }
+        for o in &mut self.own_network {
+            radio(&mut o.bssids, &mut o.ssids);
+        }
+    }
 }
 
 impl ChannelsReport {
@@ -309,5 +342,105 @@ impl ChannelsReport {
             writeln!(out, "Note: {notice}")?;
         }
         writeln!(out, "How scores are computed: docs/channel-scoring.md")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contributor(bssid: [u8; 6], ssid: &str) -> ContributorEntry {
+        ContributorEntry {
+            bssids: vec![MacAddr(bssid)],
+            ssids: vec![Ssid(ssid.as_bytes().to_vec())],
+            hidden_bsses: 0,
+            channel: Some(6),
+            width_mhz: 20,
+            signal_dbm: Some(-60),
+            utilization_pct: None,
+            presence: 1.0,
+            overlap: 1.0,
+            weight: 0.8,
+        }
+    }
+
+    #[test]
+    fn redaction_hides_identities_in_the_text_too() {
+        let report = ChannelsReport {
+            envelope: Envelope {
+                schema: SCHEMA,
+                tool_version: "t",
+                timestamp: "2026-11-27T00:00:00.000Z".into(),
+                hostname: Some("reception-laptop".into()),
+            },
+            interface: "wlx001b63aabbcc".into(),
+            own_ssid: Some(Ssid(b"Dr Smith's clinic".to_vec())),
+            width_mhz: 20,
+            samples: 1,
+            fresh: true,
+            notice: None,
+            confidence: "high",
+            missing: vec![],
+            recommendations: vec![RecommendationEntry {
+                band: Band::Ghz2_4,
+                channel: 1,
+                width_mhz: 20,
+                current_channel: Some(6),
+                score: 0.1,
+                current_score: Some(1.2),
+                confidence: "high",
+                reasons: vec![
+                    "another access point of your own network (00:1b:63:00:00:07) already \
+                     uses channel 11"
+                        .into(),
+                ],
+                contributors: vec![contributor([2, 0, 0, 0, 1, 0], "Cafe Guest")],
+            }],
+            channels: vec![ChannelEntry {
+                channel: 6,
+                freq_mhz: Mhz(2437),
+                band: Band::Ghz2_4,
+                score: Some(1.2),
+                bss_count: 1,
+                radio_count: 1,
+                strongest_dbm: Some(-60),
+                utilization_pct: None,
+                busy_pct: None,
+                dfs: false,
+                no_ir: false,
+                psc: false,
+                allowed: true,
+                contributors: vec![contributor([2, 0, 0, 0, 1, 0], "Cafe Guest")],
+            }],
+            own_network: vec![RadioEntry {
+                bssids: vec![MacAddr([0, 0x1b, 0x63, 0, 0, 7])],
+                ssids: vec![Ssid(b"Dr Smith's clinic".to_vec())],
+                band: Some(Band::Ghz2_4),
+                channel: Some(6),
+                width_mhz: 20,
+                signal_dbm: Some(-50),
+            }],
+        };
+        let render = |r: &ChannelsReport| {
+            let mut buf = Vec::new();
+            r.write_human(&mut buf, false).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let (text, json) = super::super::check_redaction(
+            report,
+            render,
+            &[
+                "reception-laptop",
+                "00:1b:63:00:00:07",
+                "02:00:00:00:01:00",
+                "Smith",
+                "Cafe Guest",
+                "001b63aabbcc",
+            ],
+        );
+        let own = json["own_ssid"].as_str().unwrap();
+        assert!(own.starts_with("ssid-") && text.contains(own), "{text}");
+        let own_bssid = json["own_network"][0]["bssids"][0].as_str().unwrap();
+        assert!(text.contains(own_bssid), "{own_bssid} not in\n{text}");
     }
 }

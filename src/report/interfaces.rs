@@ -3,7 +3,7 @@
 use super::table::{new_table, NONE};
 use crate::freq::Band;
 use crate::model::{IfType, MacAddr, Mhz, Ssid, WirelessInterface};
-use crate::output::Envelope;
+use crate::output::{Envelope, Redact, Redactor};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -52,6 +52,17 @@ impl From<&WirelessInterface> for InterfaceEntry {
             width_mhz: iface.width_mhz,
             center_freq_mhz: iface.center_freq,
             txpower_dbm: iface.txpower_mbm.map(|mbm| f64::from(mbm) / 100.0),
+        }
+    }
+}
+
+impl Redact for InterfacesReport {
+    fn redact(&mut self, r: &Redactor) {
+        self.envelope.redact(r);
+        for e in &mut self.interfaces {
+            e.name = e.name.as_deref().map(|n| r.redact_text(n));
+            e.mac = e.mac.map(|m| r.mac_addr(m));
+            e.ssid = e.ssid.as_ref().map(|s| r.ssid_value(s));
         }
     }
 }
@@ -203,6 +214,44 @@ mod tests {
             !text.contains('\u{1b}'),
             "escape codes in plain output: {text}"
         );
+    }
+
+    #[test]
+    fn redaction_hides_identities_in_the_table_too() {
+        let mut list = sample();
+        list.push(WirelessInterface {
+            name: Some("wlx001b63aabbcc".into()),
+            mac: Some(MacAddr([0x00, 0x1b, 0x63, 0xaa, 0xbb, 0xcc])),
+            ssid: Some(Ssid(b"Dr Smith's clinic".to_vec())),
+            ..list[1].clone()
+        });
+        let report = InterfacesReport::new(envelope(), &list);
+        let render = |r: &InterfacesReport| {
+            let mut buf = Vec::new();
+            r.write_table(&mut buf, false).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let (table, json) = super::super::check_redaction(
+            report,
+            render,
+            &[
+                "reception-laptop",
+                "02:00:00:00:00:00",
+                "02:00:00:00:01:00",
+                "00:1b:63:aa:bb:cc",
+                "001b63aabbcc",
+                "clinic",
+            ],
+        );
+        // The table shows the JSON's pseudonyms, not blanks.
+        let first = &json["interfaces"][0];
+        for key in ["mac", "ssid"] {
+            let v = first[key].as_str().unwrap();
+            assert!(table.contains(v), "{key} {v} not in\n{table}");
+        }
+        assert!(first["ssid"].as_str().unwrap().starts_with("ssid-"));
+        assert!(table.contains(json["interfaces"][2]["name"].as_str().unwrap()));
+        assert!(json["hostname"].as_str().unwrap().starts_with("host-"));
     }
 
     #[test]

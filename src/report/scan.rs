@@ -4,7 +4,7 @@ use super::table::{new_table, NONE};
 use crate::freq::Band;
 use crate::model::{MacAddr, Mhz, Ssid};
 use crate::output::round_to;
-use crate::output::Envelope;
+use crate::output::{Envelope, Redact, Redactor};
 use crate::scan::{BssView, ChannelSummary};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -123,6 +123,18 @@ impl From<&ChannelSummary> for ChannelEntry {
     }
 }
 
+impl Redact for ScanReport {
+    fn redact(&mut self, r: &Redactor) {
+        self.envelope.redact(r);
+        self.interface = r.redact_text(&self.interface);
+        self.notice = self.notice.as_deref().map(|n| r.redact_text(n));
+        for b in &mut self.bss {
+            b.bssid = r.mac_addr(b.bssid);
+            b.ssid = b.ssid.as_ref().map(|s| r.ssid_value(s));
+        }
+    }
+}
+
 impl ScanReport {
     /// The BSS table (strongest first), then the per-channel summary.
     pub fn write_human(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
@@ -206,5 +218,84 @@ fn age_text(ms: u32) -> String {
         format!("{ms} ms")
     } else {
         format!("{:.0} s", f64::from(ms) / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bss(bssid: [u8; 6], ssid: Option<&str>, associated: bool) -> BssEntry {
+        BssEntry {
+            bssid: MacAddr(bssid),
+            ssid: ssid.map(|s| Ssid(s.as_bytes().to_vec())),
+            hidden: ssid.is_none(),
+            freq_mhz: Mhz(2437),
+            channel: Some(6),
+            band: Some(Band::Ghz2_4),
+            width_mhz: 20,
+            center_freq_mhz: Mhz(2437),
+            center_freq2_mhz: None,
+            signal_dbm: Some(-60),
+            security: "WPA2-PSK",
+            phy: Some("n"),
+            station_count: Some(3),
+            channel_utilization_pct: Some(12.5),
+            admission_capacity: None,
+            country: Some("US".into()),
+            ft: false,
+            rrm_neighbor_report: false,
+            bss_transition: false,
+            associated,
+            age_ms: Some(120),
+            radio: 0,
+            element_issues: 0,
+        }
+    }
+
+    #[test]
+    fn redaction_hides_identities_in_the_table_too() {
+        let report = ScanReport {
+            envelope: Envelope {
+                schema: SCHEMA,
+                tool_version: "t",
+                timestamp: "2026-11-27T00:00:00.000Z".into(),
+                hostname: Some("reception-laptop".into()),
+            },
+            interface: "wlx001b63aabbcc".into(),
+            fresh: true,
+            notice: None,
+            bss: vec![
+                bss([0, 0x1b, 0x63, 1, 2, 3], Some("Dr Smith's clinic"), true),
+                bss([2, 0, 0, 0, 1, 0], Some("Cafe Guest"), false),
+                bss([2, 0, 0, 0, 2, 0], None, false),
+            ],
+            channels: vec![],
+        };
+        let render = |r: &ScanReport| {
+            let mut buf = Vec::new();
+            r.write_human(&mut buf, false).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let (table, json) = super::super::check_redaction(
+            report,
+            render,
+            &[
+                "reception-laptop",
+                "00:1b:63:01:02:03",
+                "02:00:00:00:01:00",
+                "02:00:00:00:02:00",
+                "Smith",
+                "Cafe Guest",
+                "001b63aabbcc",
+            ],
+        );
+        for b in json["bss"].as_array().unwrap() {
+            let v = b["bssid"].as_str().unwrap();
+            assert!(table.contains(v), "{v} not in\n{table}");
+        }
+        let ssid = json["bss"][0]["ssid"].as_str().unwrap();
+        assert!(ssid.starts_with("ssid-") && table.contains(ssid), "{table}");
+        assert!(json["bss"][2]["ssid"].is_null() && table.contains("(hidden)"));
     }
 }

@@ -12,7 +12,7 @@ use crate::model::{
     StationInfo, SurveyEntry, WirelessInterface,
 };
 use crate::output::round_to;
-use crate::output::Envelope;
+use crate::output::{Envelope, Redact, Redactor};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::net::IpAddr;
@@ -265,6 +265,36 @@ impl InterfaceStatus {
             gateway: route.and_then(|r| r.gateway),
             gateway_iface,
             notes,
+        }
+    }
+}
+
+impl Redact for StatusReport {
+    fn redact(&mut self, r: &Redactor) {
+        self.envelope.redact(r);
+        for ip in &mut self.resolvers {
+            *ip = r.ip(*ip);
+        }
+        for s in &mut self.interfaces {
+            s.redact(r);
+        }
+    }
+}
+
+impl Redact for InterfaceStatus {
+    fn redact(&mut self, r: &Redactor) {
+        let text = |t: &mut String| *t = r.redact_text(t);
+        self.name.iter_mut().for_each(text);
+        self.mac = self.mac.map(|m| r.mac_addr(m));
+        self.ssid = self.ssid.as_ref().map(|s| r.ssid_value(s));
+        self.bssid = self.bssid.map(|m| r.mac_addr(m));
+        // IPv4 is kept; the text pass is what the JSON redaction does too.
+        self.ipv4.iter_mut().for_each(text);
+        self.ipv6.iter_mut().for_each(text);
+        self.gateway = self.gateway.map(|g| r.ip(g));
+        self.gateway_iface.iter_mut().for_each(text);
+        for note in &mut self.notes {
+            text(&mut note.message);
         }
     }
 }
@@ -597,6 +627,82 @@ mod tests {
         assert_eq!(doc["tx_bitrate"]["generation"], "HT");
         assert_eq!(doc["mode"], "station");
         assert!(doc["noise_dbm"].is_null());
+    }
+
+    #[test]
+    fn redaction_hides_identities_in_the_table_too() {
+        let (iface, station) = (iface(), station());
+        let mut ip = ip();
+        // SLAAC EUI-64 (contains the MAC 02:00:00:00:01:00), a stable
+        // privacy address and a link-local one; a link-local IPv6 router.
+        for a in [
+            "2001:db8:77:1:0:ff:fe00:100",
+            "2001:db8:77:1:8d1c:2b3e:44f1:9a07",
+            "fe80::ff:fe00:100",
+        ] {
+            ip.addresses.push(IfAddress {
+                ifindex: 5,
+                address: a.parse().unwrap(),
+                prefix_len: 64,
+            });
+        }
+        ip.default_routes[0].gateway = Some("fe80::21b:63ff:feaa:bbcc".parse().unwrap());
+        let mut status = InterfaceStatus::build(StatusInputs {
+            iface: &iface,
+            station: Some(&station),
+            survey: &[],
+            regulatory: None,
+            ip: &ip,
+        });
+        status.notes.push(Note {
+            severity: crate::health::Severity::Warning,
+            code: "test",
+            message: "deauthenticated by 02:00:00:00:00:00".into(),
+        });
+        let report = StatusReport {
+            envelope: Envelope {
+                schema: SCHEMA,
+                tool_version: "t",
+                timestamp: "2026-11-27T00:00:00.000Z".into(),
+                hostname: Some("reception-laptop".into()),
+            },
+            resolvers: vec![
+                "10.77.0.1".parse().unwrap(),
+                "2001:db8:77:1::53".parse().unwrap(),
+            ],
+            interfaces: vec![status],
+        };
+        let render = |r: &StatusReport| {
+            let mut buf = Vec::new();
+            r.write_human(&mut buf, false).unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let (table, json) = super::super::check_redaction(
+            report,
+            render,
+            &[
+                "reception-laptop",
+                "02:00:00:00:01:00",
+                "02:00:00:00:00:00",
+                "clinic",
+                ":ff:fe00:100",
+                "8d1c:2b3e",
+                "feaa:bbcc",
+                "2001:db8:77:1::53",
+            ],
+        );
+        let s = &json["interfaces"][0];
+        for key in ["mac", "bssid", "ssid", "gateway"] {
+            let v = s[key].as_str().unwrap();
+            assert!(table.contains(v), "{key} {v} not in\n{table}");
+        }
+        for v in s["ipv6"].as_array().unwrap() {
+            let v = v.as_str().unwrap();
+            assert!(table.contains(v), "{v} not in\n{table}");
+        }
+        // What a reachability ticket is about stays.
+        assert!(table.contains("10.77.0.100/24") && table.contains("10.77.0.1, 2001:db8:77:1:"));
+        assert!(s["ipv6"][2].as_str().unwrap().starts_with("fe80::"));
     }
 
     #[test]

@@ -100,7 +100,7 @@ impl Fanout<'_, '_> {
 
     fn status(&mut self, text: &str) {
         let text = match self.redact {
-            Some(r) => r.text(text),
+            Some(r) => r.redact_text(text),
             None => text.to_string(),
         };
         self.sinks.iter_mut().for_each(|s| s.status(&text));
