@@ -228,9 +228,9 @@ fn redact_key_gives_the_same_pseudonyms_in_every_run() {
     std::fs::write(
         &log,
         concat!(
-            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","kind":"start","iface":"wlan0"}"#,
+            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","iface":"wlan0","kind":"start","version":"0.1.0","hostname":"laptop-7","targets":[],"interval_ms":1000,"gateway":null}"#,
             "\n",
-            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","kind":"outage","iface":"wlan0","target":"10.77.1.10:8443","cause":"wifi","duration_ms":3000,"summary":"the access point 00:1b:63:aa:bb:cc deauthenticated this laptop (2001:db8:1:2:21b:63ff:feaa:bbcc)"}"#,
+            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","iface":"wlan0","kind":"outage","target":"10.77.1.10:8443","start":"2026-11-27T10:01:00.000Z","end":"2026-11-27T10:01:03.000Z","cause":"wifi","duration_ms":3000,"evidence":[],"summary":"the access point 00:1b:63:aa:bb:cc deauthenticated this laptop (2001:db8:1:2:21b:63ff:feaa:bbcc)"}"#,
             "\n"
         ),
     )
