@@ -17,7 +17,7 @@
 use super::event::{Crossing, Initiator, Kind, Millis, ProbeRole, Record};
 use super::log::{EventLog, LogError};
 use super::pathology::{self, PathologyThresholds, RoamTracker, ScanSnapshot};
-use super::probe::{self, ProbeResult, Prober, Target};
+use super::probe::{self, ProbeResult, Target};
 use super::verdict::{self, OutageTracker, Thresholds, Transition};
 use crate::error::{Error, Result};
 use crate::model::{MacAddr, StationInfo};
@@ -25,7 +25,7 @@ use crate::nl::events::{self, RawEvent};
 use crate::nl::{self, Nl80211};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -203,7 +203,20 @@ pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, Wa
         .or_else(|| ip.default_route())
         .and_then(|r| r.gateway);
     let shared_gateway = Arc::new(Mutex::new(gateway));
-    spawn_prober(tx, config, Arc::clone(&shared_gateway), watched.ifindex);
+    let plan = probe::ProbePlan {
+        interval: config.interval,
+        targets: config.targets.clone(),
+        ifindex: watched.ifindex,
+    };
+    probe::spawn(
+        plan,
+        Arc::clone(&shared_gateway),
+        &STOP,
+        move |role, target, result| {
+            tx.send(Msg::Probe(Millis::now(), role, target, result))
+                .is_ok()
+        },
+    );
 
     let mut engine = Engine::new(config);
     let start = Record::new(
@@ -859,73 +872,6 @@ fn spawn_rtnetlink_listener(tx: Sender<Msg>) {
                 }
                 offset += len;
             }
-        }
-    });
-}
-
-/// The prober thread: gateway, DNS, targets, every interval; each probe's
-/// timeout is shorter than the interval so a round never overruns.
-fn spawn_prober(
-    tx: Sender<Msg>,
-    config: &WatchConfig,
-    gateway: Arc<Mutex<Option<IpAddr>>>,
-    ifindex: Option<u32>,
-) {
-    let interval = config.interval;
-    let targets = config.targets.clone();
-    std::thread::spawn(move || {
-        let mut prober = Prober::new();
-        // The round must fit the interval: split it among the probes.
-        let probes_per_round = 1 + 2 * targets.len() as u32;
-        let timeout = (interval.mul_f64(0.8) / probes_per_round).max(Duration::from_millis(100));
-        let mut next = Instant::now();
-        loop {
-            next += interval;
-            let send = |role, target: String, result| {
-                tx.send(Msg::Probe(Millis::now(), role, target, result))
-                    .is_ok()
-            };
-            let gw = *gateway.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(gw) = gw {
-                let result = match gw {
-                    IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80 => {
-                        prober.icmp_echo_scoped(gw, ifindex.unwrap_or(0), timeout)
-                    }
-                    _ => prober.icmp_echo(gw, timeout),
-                };
-                if !send(ProbeRole::Gateway, gw.to_string(), result) {
-                    return;
-                }
-            }
-            for target in &targets {
-                let label = target.to_string();
-                let (dns, addrs) = probe::resolve(&target.host, timeout);
-                if target.ip().is_none() && !send(ProbeRole::Dns, label.clone(), dns.clone()) {
-                    return;
-                }
-                let result = match (addrs.first(), target.port) {
-                    (None, _) => ProbeResult {
-                        method: dns.method,
-                        outcome: dns.outcome,
-                        rtt_ms: None,
-                        detail: Some(format!(
-                            "name did not resolve: {}",
-                            dns.detail.clone().unwrap_or_default()
-                        )),
-                    },
-                    (Some(ip), Some(port)) => {
-                        probe::tcp_connect(SocketAddr::new(*ip, port), timeout)
-                    }
-                    (Some(ip), None) => prober.icmp_echo(*ip, timeout),
-                };
-                if !send(ProbeRole::Target, label, result) {
-                    return;
-                }
-            }
-            if STOP.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(next.saturating_duration_since(Instant::now()));
         }
     });
 }

@@ -1,0 +1,172 @@
+//! Name resolution through the system resolver, with a timeout.
+
+use super::result::{ProbeMethod, ProbeOutcome, ProbeResult};
+use std::net::{IpAddr, ToSocketAddrs};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Lookups still running in abandoned resolver threads; past this many,
+/// `resolve` reports a timeout without starting another, so a dead DNS
+/// server cannot pile up threads at one lookup per second.
+const MAX_LINGERING_LOOKUPS: usize = 8;
+static LOOKUPS_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Resolves a host name with the system resolver (getaddrinfo through std,
+/// so /etc/hosts, nsswitch and resolv.conf apply, as for every other program
+/// on the laptop), giving up after `timeout`.
+///
+/// The lookup runs on a helper thread because getaddrinfo cannot be
+/// cancelled: when the timeout passes, the thread is left to finish on its
+/// own (glibc's own resolver timeout, typically 5 s per server and attempt)
+/// and its answer is dropped. At most 8 such lookups run at once; beyond
+/// that, `resolve` answers `Timeout` at once without starting another.
+///
+/// IP literals return `Ok` at once without a lookup (and without `rtt_ms`).
+/// Addresses are returned without duplicates, in the resolver's order.
+pub fn resolve(host: &str, timeout: Duration) -> (ProbeResult, Vec<IpAddr>) {
+    let method = ProbeMethod::Dns;
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return (
+            ProbeResult::new(method, ProbeOutcome::Ok, "IP literal, no lookup"),
+            vec![ip],
+        );
+    }
+    if host.is_empty() {
+        return (
+            ProbeResult::new(method, ProbeOutcome::Failed, "empty host name"),
+            Vec::new(),
+        );
+    }
+    if LOOKUPS_IN_FLIGHT.fetch_add(1, Ordering::SeqCst) >= MAX_LINGERING_LOOKUPS {
+        LOOKUPS_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        return (
+            ProbeResult::new(
+                method,
+                ProbeOutcome::Timeout,
+                "earlier lookups are still stuck in the system resolver; not starting another",
+            ),
+            Vec::new(),
+        );
+    }
+
+    /// Decrements the in-flight count however the thread ends.
+    struct InFlight;
+    impl Drop for InFlight {
+        fn drop(&mut self) {
+            LOOKUPS_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    let (tx, rx) = mpsc::channel();
+    let name = host.to_string();
+    let started = Instant::now();
+    let spawned = std::thread::Builder::new()
+        .name("wifidiag-dns".into())
+        .spawn(move || {
+            let _in_flight = InFlight;
+            let answer = (name.as_str(), 0u16)
+                .to_socket_addrs()
+                .map(|addrs| addrs.map(|a| a.ip()).collect::<Vec<_>>());
+            // The receiver is gone when we timed out; nothing to do then.
+            let _ = tx.send(answer);
+        });
+    if let Err(e) = spawned {
+        // The closure (and its guard) never ran.
+        LOOKUPS_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        return (
+            ProbeResult::new(
+                method,
+                ProbeOutcome::Failed,
+                format!("cannot start resolver thread: {e}"),
+            ),
+            Vec::new(),
+        );
+    }
+
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(found)) => {
+            let mut ips: Vec<IpAddr> = Vec::with_capacity(found.len());
+            for ip in found {
+                if !ips.contains(&ip) {
+                    ips.push(ip);
+                }
+            }
+            if ips.is_empty() {
+                let mut result =
+                    ProbeResult::new(method, ProbeOutcome::Failed, "name has no addresses");
+                result.rtt_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+                (result, ips)
+            } else {
+                (ProbeResult::success(method, started), ips)
+            }
+        }
+        Ok(Err(e)) => {
+            let mut result = ProbeResult::new(
+                method,
+                ProbeOutcome::Failed,
+                lookup_error_text(&e.to_string()),
+            );
+            result.rtt_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
+            (result, Vec::new())
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => (
+            ProbeResult::new(
+                method,
+                ProbeOutcome::Timeout,
+                format!("no answer within {} ms", timeout.as_millis()),
+            ),
+            Vec::new(),
+        ),
+        Err(mpsc::RecvTimeoutError::Disconnected) => (
+            ProbeResult::new(
+                method,
+                ProbeOutcome::Failed,
+                "resolver thread ended without an answer",
+            ),
+            Vec::new(),
+        ),
+    }
+}
+
+/// Short text for a failed getaddrinfo, from std's error message
+/// ("failed to lookup address information: <gai_strerror text>").
+///
+/// std does not expose the EAI code, so the text is matched; it is English
+/// because Rust programs never call setlocale, so glibc stays in the C locale.
+fn lookup_error_text(message: &str) -> String {
+    let reason = message
+        .strip_prefix("failed to lookup address information: ")
+        .unwrap_or(message);
+    let lower = reason.to_ascii_lowercase();
+    if lower.contains("name or service not known") {
+        "NXDOMAIN: name not found (not in DNS or /etc/hosts)".into()
+    } else if lower.contains("no address associated") {
+        "NODATA: the name exists but has no address".into()
+    } else if lower.contains("temporary failure") {
+        "DNS server did not answer or failed (SERVFAIL or unreachable)".into()
+    } else {
+        format!("lookup failed: {reason}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_errors_in_words() {
+        let nx =
+            lookup_error_text("failed to lookup address information: Name or service not known");
+        assert!(nx.starts_with("NXDOMAIN"), "{nx}");
+        let nodata = lookup_error_text(
+            "failed to lookup address information: No address associated with hostname",
+        );
+        assert!(nodata.starts_with("NODATA"), "{nodata}");
+        let again = lookup_error_text(
+            "failed to lookup address information: Temporary failure in name resolution",
+        );
+        assert!(again.contains("did not answer"), "{again}");
+        assert_eq!(lookup_error_text("weird"), "lookup failed: weird");
+    }
+}

@@ -1,0 +1,231 @@
+//! Probe targets: parsing `HOST`, `HOST:PORT`, `[V6]:PORT` from the command
+//! line into a canonical [`Target`]. Pure: no sockets, no lookups.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv6Addr};
+
+/// A probe target: a host name or IP literal, with an optional TCP port.
+///
+/// `host` is canonical: IP literals in their standard text form (IPv6
+/// compressed, without brackets), names in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl Target {
+    /// Parses `HOST`, `HOST:PORT`, `[V6]`, `[V6]:PORT` or a bare IPv6
+    /// literal (which then has no port: `fe80::1` is an address, not
+    /// `fe80:` port 1).
+    ///
+    /// The error is one line naming what is wrong, for the command line.
+    /// IPv6 zone ids (`fe80::1%wlan0`) are rejected: a target is probed by
+    /// address only; the gateway probe, which needs a zone, passes the
+    /// interface through [`Prober::icmp_echo_scoped`] instead.
+    pub fn parse(s: &str) -> Result<Target, String> {
+        let text = s.trim();
+        if text.is_empty() {
+            return Err("empty target: give HOST or HOST:PORT".into());
+        }
+        if text.contains("://") || text.contains('/') {
+            return Err(format!(
+                "target {text:?} looks like a URL: give HOST or HOST:PORT (e.g. emr.clinic.lan:443)"
+            ));
+        }
+        if text.contains('%') {
+            return Err(format!(
+                "target {text:?}: IPv6 zone ids (%interface) are not supported; use a global address or a name"
+            ));
+        }
+
+        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+            let (inside, after) = rest
+                .split_once(']')
+                .ok_or_else(|| format!("target {text:?}: missing ']' after the IPv6 address"))?;
+            let v6: Ipv6Addr = inside
+                .parse()
+                .map_err(|_| format!("target {text:?}: {inside:?} is not an IPv6 address"))?;
+            let port = match after {
+                "" => None,
+                _ => match after.strip_prefix(':') {
+                    Some(p) => Some(parse_port(text, p)?),
+                    None => {
+                        return Err(format!(
+                            "target {text:?}: expected ':PORT' after ']', found {after:?}"
+                        ))
+                    }
+                },
+            };
+            (v6.to_string(), port)
+        } else if text.matches(':').count() > 1 {
+            // Several colons and no brackets: only a bare IPv6 literal fits.
+            let v6: Ipv6Addr = text.parse().map_err(|_| {
+                format!(
+                    "target {text:?} is not an IPv6 address; write [ADDRESS]:PORT to give a port"
+                )
+            })?;
+            (v6.to_string(), None)
+        } else if let Some((host, port)) = text.split_once(':') {
+            (canonical_host(text, host)?, Some(parse_port(text, port)?))
+        } else {
+            (canonical_host(text, text)?, None)
+        };
+        Ok(Target { host, port })
+    }
+
+    /// The host as an IP address, when it is a literal (no lookup needed).
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.host.parse().ok()
+    }
+}
+
+impl fmt::Display for Target {
+    /// Canonical text that [`Target::parse`] reads back: `host`, `host:port`,
+    /// a bare IPv6 literal, or `[v6]:port`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.host.contains(':'), self.port) {
+            (true, Some(port)) => write!(f, "[{}]:{port}", self.host),
+            (false, Some(port)) => write!(f, "{}:{port}", self.host),
+            (_, None) => f.write_str(&self.host),
+        }
+    }
+}
+
+fn parse_port(target: &str, port: &str) -> Result<u16, String> {
+    match port.parse::<u16>() {
+        Ok(p) if p != 0 => Ok(p),
+        _ => Err(format!(
+            "target {target:?}: invalid port {port:?} (expected 1-65535)"
+        )),
+    }
+}
+
+/// Validates an IPv4 literal or a host name (RFC 1123 labels; `_` allowed,
+/// as internal names sometimes use it) and returns its canonical form.
+fn canonical_host(target: &str, host: &str) -> Result<String, String> {
+    if host.is_empty() {
+        return Err(format!("target {target:?}: empty host before ':PORT'"));
+    }
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(ip.to_string());
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let labels: Vec<&str> = name.split('.').collect();
+    // All-numeric dotted text is meant as an IPv4 address; getaddrinfo would
+    // read "10.1" or "300.1.1.1" in surprising ways, so refuse it here.
+    if labels
+        .iter()
+        .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!(
+            "target {target:?}: {host:?} is not a valid IPv4 address"
+        ));
+    }
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if name.len() > 253 || !labels.iter().all(label_ok) {
+        return Err(format!(
+            "target {target:?}: {host:?} is not a valid host name or IP address"
+        ));
+    }
+    Ok(host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    // --- Target ---------------------------------------------------------
+
+    #[test]
+    fn target_parse_table() {
+        let ok: &[(&str, &str, Option<u16>, &str)] = &[
+            ("10.77.1.10", "10.77.1.10", None, "10.77.1.10"),
+            (
+                "10.77.1.10:8080",
+                "10.77.1.10",
+                Some(8080),
+                "10.77.1.10:8080",
+            ),
+            (
+                "emr.clinic.lan:443",
+                "emr.clinic.lan",
+                Some(443),
+                "emr.clinic.lan:443",
+            ),
+            ("EMR.Clinic.LAN", "emr.clinic.lan", None, "emr.clinic.lan"),
+            ("  pacs  ", "pacs", None, "pacs"),
+            ("host.lan.", "host.lan.", None, "host.lan."),
+            ("file_srv-2", "file_srv-2", None, "file_srv-2"),
+            ("[fe80::1]:8443", "fe80::1", Some(8443), "[fe80::1]:8443"),
+            ("[2001:DB8:0:0::1]", "2001:db8::1", None, "2001:db8::1"),
+            ("fe80::1", "fe80::1", None, "fe80::1"),
+            ("::1", "::1", None, "::1"),
+            (
+                "[::ffff:10.0.0.1]:22",
+                "::ffff:10.0.0.1",
+                Some(22),
+                "[::ffff:10.0.0.1]:22",
+            ),
+        ];
+        for &(input, host, port, display) in ok {
+            let t = Target::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(t.host, host, "{input:?}");
+            assert_eq!(t.port, port, "{input:?}");
+            assert_eq!(t.to_string(), display, "{input:?}");
+            assert_eq!(
+                Target::parse(&t.to_string()),
+                Ok(t.clone()),
+                "round trip {input:?}"
+            );
+        }
+
+        let bad: &[(&str, &str)] = &[
+            ("", "empty"),
+            ("   ", "empty"),
+            ("host:", "invalid port"),
+            ("host:0", "invalid port"),
+            ("host:65536", "invalid port"),
+            ("host:http", "invalid port"),
+            (":443", "empty host"),
+            ("[fe80::1", "missing ']'"),
+            ("[fe80::1]443", "expected ':PORT'"),
+            ("[emr.lan]:443", "not an IPv6 address"),
+            ("fe80::1:443x", "not an IPv6 address"),
+            ("fe80::1%wlan0", "zone"),
+            ("https://emr.lan", "URL"),
+            ("300.1.1.1", "not a valid IPv4"),
+            ("10.1", "not a valid IPv4"),
+            ("bad host", "not a valid host"),
+            ("-lead.lan", "not a valid host"),
+            ("a..b", "not a valid host"),
+            ("é.lan", "not a valid host"),
+        ];
+        for &(input, needle) in bad {
+            match Target::parse(input) {
+                Ok(t) => panic!("{input:?} accepted as {t:?}"),
+                Err(e) => {
+                    assert!(e.contains(needle), "{input:?}: {e:?} lacks {needle:?}");
+                    assert!(!e.contains('\n'));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn target_ip_is_only_for_literals() {
+        assert_eq!(
+            Target::parse("10.0.0.1:80").unwrap().ip(),
+            Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
+        );
+        assert_eq!(Target::parse("emr.lan").unwrap().ip(), None);
+    }
+}
