@@ -133,10 +133,12 @@ impl Schedule {
     /// The start of the round after the one that was planned for `planned`,
     /// started at `started` and ended at `now`.
     ///
-    /// Today: `planned + interval`, whatever `started` and `now` are (a late
-    /// round is repaid by rounds back to back; issue 9 item 6).
-    pub fn next(&self, planned: Instant, _started: Instant, _now: Instant) -> Instant {
-        planned + self.interval
+    /// The answer is never before `now` (no round is owed) and never less
+    /// than an interval after `started` (two rounds never start closer than
+    /// the interval). On time, it is `planned + interval`, give or take the
+    /// thread's wake-up delay, which moves the schedule like any lateness.
+    pub fn next(&self, planned: Instant, started: Instant, now: Instant) -> Instant {
+        (planned.max(started) + self.interval).max(now)
     }
 }
 
@@ -157,6 +159,66 @@ mod tests {
         assert_eq!(s.next(t0, t0, t0 + ms(300)), t0 + SECOND);
         // A round that takes exactly the interval: the next one starts now.
         assert_eq!(s.next(t0, t0, t0 + SECOND), t0 + SECOND);
+    }
+
+    #[test]
+    fn an_overrun_round_is_followed_from_now_not_repaid() {
+        let t0 = Instant::now();
+        let s = Schedule::new(SECOND);
+        // The round planned for t0 took 3.5 s (every probe timed out): the
+        // next deadline is not t0 + 1 s, which is already past.
+        assert_eq!(s.next(t0, t0, t0 + ms(3500)), t0 + ms(3500));
+    }
+
+    #[test]
+    fn a_late_start_moves_the_schedule() {
+        let t0 = Instant::now();
+        let s = Schedule::new(SECOND);
+        // Planned for t0, woke up at t0 + 900 ms, done 50 ms later: the next
+        // round is an interval after that start, not 100 ms later.
+        assert_eq!(s.next(t0, t0 + ms(900), t0 + ms(950)), t0 + ms(1900));
+    }
+
+    /// Runs the prober's loop over scripted round durations: each round
+    /// starts at its deadline or, when the previous round is still running
+    /// then, when that one ends (a thread cannot sleep into the past).
+    fn simulate(s: &Schedule, durations: &[Duration]) -> Vec<(Instant, Instant)> {
+        let t0 = Instant::now();
+        let mut planned = t0;
+        let mut clock = t0;
+        let mut rounds = Vec::new();
+        for &d in durations {
+            let started = planned.max(clock);
+            let ended = started + d;
+            rounds.push((started, ended));
+            clock = ended;
+            planned = s.next(planned, started, ended);
+        }
+        rounds
+    }
+
+    #[test]
+    fn no_burst_after_an_outage() {
+        let s = Schedule::new(SECOND);
+        // Three rounds of timeouts at 3.5 s each (10.5 s of lag in all), then
+        // the server recovers and rounds take 10 ms.
+        let mut durations = vec![ms(3500); 3];
+        durations.extend([ms(10); 8]);
+        let rounds = simulate(&s, &durations);
+        for pair in rounds.windows(2) {
+            let ((start_a, end_a), (start_b, _)) = (pair[0], pair[1]);
+            assert!(
+                start_b - start_a >= SECOND,
+                "two rounds {:?} apart",
+                start_b - start_a
+            );
+            assert!(start_b >= end_a, "a round started before the last ended");
+        }
+        // After the recovery, exactly one round per interval.
+        let recovered: Vec<_> = rounds[3..].iter().map(|r| r.0).collect();
+        for pair in recovered.windows(2) {
+            assert_eq!(pair[1] - pair[0], SECOND);
+        }
     }
 
     #[test]
