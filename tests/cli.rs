@@ -139,3 +139,36 @@ fn report_summarises_a_log_and_counts_corrupt_lines() {
         .starts_with("wifidiag: reading"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs the real binary once per argument list and expects a usage error:
+/// exit 2, nothing on stdout, one line on stderr containing every needle.
+fn expect_usage_error(args: &[&str], needles: &[&str]) {
+    let out = wifidiag(args);
+    assert_eq!(out.status.code(), Some(2), "args {args:?}");
+    assert!(out.stdout.is_empty(), "args {args:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: {stderr:?} lacks {needle:?}"
+        );
+    }
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn watch_refuses_targets_that_are_not_one_host() {
+    // Parsed before any kernel access, so this holds with or without Wi-Fi.
+    for (target, word) in [
+        ("255.255.255.255", "broadcast"),
+        ("224.0.0.1:80", "multicast"),
+        ("ff02::1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("[::]:443", "unspecified"),
+        ("0.1.2.3", "0.0.0.0/8"),
+        ("::ffff:255.255.255.255", "broadcast"),
+    ] {
+        expect_usage_error(&["watch", "--target", target, "--for", "1s"], &[word]);
+    }
+}

@@ -1,6 +1,7 @@
 //! Name resolution through the system resolver, with a timeout.
 
 use super::result::{ProbeMethod, ProbeOutcome, ProbeResult};
+use super::target::unprobeable;
 use std::net::{IpAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -27,10 +28,16 @@ static LOOKUPS_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 pub fn resolve(host: &str, timeout: Duration) -> (ProbeResult, Vec<IpAddr>) {
     let method = ProbeMethod::Dns;
     if let Ok(ip) = host.parse::<IpAddr>() {
-        return (
-            ProbeResult::new(method, ProbeOutcome::Ok, "IP literal, no lookup"),
-            vec![ip],
-        );
+        return match usable_addresses([ip]) {
+            Ok(ips) => (
+                ProbeResult::new(method, ProbeOutcome::Ok, "IP literal, no lookup"),
+                ips,
+            ),
+            Err(why) => (
+                ProbeResult::new(method, ProbeOutcome::Failed, why),
+                Vec::new(),
+            ),
+        };
     }
     if host.is_empty() {
         return (
@@ -85,22 +92,14 @@ pub fn resolve(host: &str, timeout: Duration) -> (ProbeResult, Vec<IpAddr>) {
     }
 
     match rx.recv_timeout(timeout) {
-        Ok(Ok(found)) => {
-            let mut ips: Vec<IpAddr> = Vec::with_capacity(found.len());
-            for ip in found {
-                if !ips.contains(&ip) {
-                    ips.push(ip);
-                }
-            }
-            if ips.is_empty() {
-                let mut result =
-                    ProbeResult::new(method, ProbeOutcome::Failed, "name has no addresses");
+        Ok(Ok(found)) => match usable_addresses(found) {
+            Ok(ips) => (ProbeResult::success(method, started), ips),
+            Err(why) => {
+                let mut result = ProbeResult::new(method, ProbeOutcome::Failed, why);
                 result.rtt_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
-                (result, ips)
-            } else {
-                (ProbeResult::success(method, started), ips)
+                (result, Vec::new())
             }
-        }
+        },
         Ok(Err(e)) => {
             let mut result = ProbeResult::new(
                 method,
@@ -127,6 +126,44 @@ pub fn resolve(host: &str, timeout: Duration) -> (ProbeResult, Vec<IpAddr>) {
             Vec::new(),
         ),
     }
+}
+
+/// The addresses of a lookup that a probe may go to: without duplicates,
+/// in the resolver's order, and without broadcast, multicast or unspecified
+/// addresses (see [`unprobeable`]), so that a name pointing at one never
+/// makes the watch send a packet there. The error is the probe's `detail`
+/// when nothing is left.
+fn usable_addresses(found: impl IntoIterator<Item = IpAddr>) -> Result<Vec<IpAddr>, String> {
+    let mut ips: Vec<IpAddr> = Vec::new();
+    let mut dropped: Vec<(IpAddr, &str)> = Vec::new();
+    for ip in found {
+        if ips.contains(&ip) || dropped.iter().any(|&(d, _)| d == ip) {
+            continue;
+        }
+        match unprobeable(ip) {
+            Some(why) => dropped.push((ip, why)),
+            None => ips.push(ip),
+        }
+    }
+    if !ips.is_empty() {
+        return Ok(ips);
+    }
+    if dropped.is_empty() {
+        return Err("name has no addresses".into());
+    }
+    const SHOWN: usize = 3;
+    let mut reasons: Vec<String> = dropped
+        .iter()
+        .take(SHOWN)
+        .map(|(ip, why)| format!("{ip} is {why}"))
+        .collect();
+    if dropped.len() > SHOWN {
+        reasons.push(format!("and {} more", dropped.len() - SHOWN));
+    }
+    Err(format!(
+        "no address that can be probed: {}; not probed (a probe goes to one host)",
+        reasons.join(", ")
+    ))
 }
 
 /// Short text for a failed getaddrinfo, from std's error message
@@ -168,5 +205,63 @@ mod tests {
         );
         assert!(again.contains("did not answer"), "{again}");
         assert_eq!(lookup_error_text("weird"), "lookup failed: weird");
+    }
+
+    #[test]
+    fn lookup_answers_lose_unprobeable_addresses() {
+        let ip = |t: &str| -> IpAddr { t.parse().unwrap() };
+        // Duplicates go, the order stays, unicast survives next to the rest.
+        assert_eq!(
+            usable_addresses([
+                ip("224.0.0.1"),
+                ip("10.0.0.2"),
+                ip("ff02::1"),
+                ip("10.0.0.2"),
+                ip("2001:db8::1"),
+                ip("0.0.0.0"),
+            ]),
+            Ok(vec![ip("10.0.0.2"), ip("2001:db8::1")])
+        );
+        // Nothing left: one line saying what was dropped and why.
+        let table: &[(&[&str], &[&str])] = &[
+            (
+                &["224.0.0.1"],
+                &["224.0.0.1 is a multicast address", "not probed"],
+            ),
+            (
+                &["255.255.255.255", "255.255.255.255", "::"],
+                &["255.255.255.255 is the broadcast", ":: is the unspecified"],
+            ),
+            (&["::ffff:239.0.0.1"], &["multicast"]),
+            (
+                &[
+                    "224.0.0.1",
+                    "224.0.0.2",
+                    "224.0.0.3",
+                    "224.0.0.4",
+                    "224.0.0.5",
+                ],
+                &["224.0.0.3", "and 2 more"],
+            ),
+            (&[], &["name has no addresses"]),
+        ];
+        for &(found, needles) in table {
+            let err = usable_addresses(found.iter().map(|t| ip(t)))
+                .expect_err(&format!("{found:?} kept an address"));
+            for needle in needles {
+                assert!(err.contains(needle), "{found:?}: {err:?} lacks {needle:?}");
+            }
+            assert!(!err.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn an_unprobeable_literal_is_neither_resolved_nor_returned() {
+        for text in ["224.0.0.1", "ff02::1", "255.255.255.255", "0.0.0.0", "::"] {
+            let (r, ips) = resolve(text, Duration::ZERO);
+            assert_eq!(r.outcome, ProbeOutcome::Failed, "{text}: {r:?}");
+            assert!(ips.is_empty(), "{text}: {ips:?}");
+            assert!(r.detail.is_some_and(|d| d.contains("not probed")), "{text}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::icmp_packet::{classify_reply, echo_request, Expect, Reply};
 use super::result::{ProbeMethod, ProbeOutcome, ProbeResult};
+use super::target::not_probed;
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -196,6 +197,9 @@ fn echo(method: ProbeMethod, addr: IpAddr, scope_id: u32, timeout: Duration) -> 
             ProbeOutcome::Failed,
             format!("{method} is not an ICMP method"),
         );
+    }
+    if let Some(why) = not_probed(addr) {
+        return ProbeResult::new(method, ProbeOutcome::Failed, why);
     }
     // ::ffff:a.b.c.d is an IPv4 host: ping it with ICMP, not ICMPv6.
     let addr = addr.to_canonical();
@@ -416,5 +420,26 @@ mod tests {
         let a = next_sequence();
         let b = next_sequence();
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn no_echo_to_an_address_that_is_not_one_host() {
+        for method in [ProbeMethod::IcmpRaw, ProbeMethod::IcmpDatagram] {
+            for text in [
+                "224.0.0.1",
+                "255.255.255.255",
+                "ff02::1",
+                "::ffff:224.0.0.1",
+            ] {
+                let r = icmp_echo_with(method, text.parse().unwrap(), Duration::from_millis(10));
+                assert_eq!(r.outcome, ProbeOutcome::Failed, "{text}: {r:?}");
+                assert!(
+                    r.detail
+                        .as_deref()
+                        .is_some_and(|d| d.contains("not probed")),
+                    "{text}: {r:?}"
+                );
+            }
+        }
     }
 }

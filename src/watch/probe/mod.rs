@@ -23,6 +23,13 @@
 //! earlier probe. Probes never panic; everything that can go wrong becomes an
 //! outcome with a short human `detail`.
 //!
+//! A probe goes to one host. Broadcast, multicast and unspecified addresses
+//! (and `0.0.0.0/8`, and their IPv4-mapped IPv6 forms) are refused when a
+//! target is parsed, dropped from a name's lookup answer (a name left with
+//! none fails its DNS probe with a `detail` saying so), and refused again by
+//! [`icmp_echo`] and [`tcp_connect`] themselves, so no packet is ever sent
+//! there ([`target::unprobeable`]).
+//!
 //! # Layout
 //!
 //! Pure (no sockets, no lookups, no clock of their own; unit-tested with
@@ -34,8 +41,9 @@
 //! - [`icmp_packet`]: echo request encoding, the Internet checksum, and
 //!   recognising a reply or an ICMP error that quotes our request.
 //!
-//! These three import nothing from the files below (`grep -n 'use super'
-//! target.rs result.rs icmp_packet.rs` shows only `super::result`).
+//! These three import nothing from the files below: `grep -n '^use super'
+//! target.rs result.rs icmp_packet.rs` shows only `icmp_packet.rs` using
+//! `super::result`.
 //!
 //! I/O:
 //!

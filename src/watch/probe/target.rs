@@ -22,7 +22,7 @@ impl Target {
     /// The error is one line naming what is wrong, for the command line.
     /// IPv6 zone ids (`fe80::1%wlan0`) are rejected: a target is probed by
     /// address only; the gateway probe, which needs a zone, passes the
-    /// interface through [`Prober::icmp_echo_scoped`] instead.
+    /// interface through [`super::Prober::icmp_echo_scoped`] instead.
     pub fn parse(s: &str) -> Result<Target, String> {
         let text = s.trim();
         if text.is_empty() {
@@ -71,6 +71,11 @@ impl Target {
         } else {
             (canonical_host(text, text)?, None)
         };
+        if let Some(why) = host.parse().ok().and_then(unprobeable) {
+            return Err(format!(
+                "target {text:?}: {host} is {why}; a probe goes to one host: give its unicast address or name"
+            ));
+        }
         Ok(Target { host, port })
     }
 
@@ -136,6 +141,33 @@ fn canonical_host(target: &str, host: &str) -> Result<String, String> {
         ));
     }
     Ok(host.to_ascii_lowercase())
+}
+
+/// Why `ip` can never be probed, or `None` for an address that can: a
+/// probe is one packet to one host, and an answer from "everyone" (or from
+/// nobody in particular) would say nothing about a server.
+///
+/// IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`) are judged as the IPv4
+/// address they stand for. A subnet's directed broadcast (`10.1.1.255/24`)
+/// cannot be told from a host address without the route; the kernel refuses
+/// to send to it (EACCES, reported as "blocked locally").
+pub fn unprobeable(ip: IpAddr) -> Option<&'static str> {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) if v4.is_broadcast() => Some("the broadcast address"),
+        IpAddr::V4(v4) if v4.is_multicast() => Some("a multicast address"),
+        IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address"),
+        IpAddr::V4(v4) if v4.octets()[0] == 0 => {
+            Some("in 0.0.0.0/8 (\"this network\"), never a destination")
+        }
+        IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address"),
+        IpAddr::V6(v6) if v6.is_unspecified() => Some("the unspecified address"),
+        _ => None,
+    }
+}
+
+/// The `detail` of a probe not sent because `ip` is not one host.
+pub(super) fn not_probed(ip: IpAddr) -> Option<String> {
+    unprobeable(ip).map(|why| format!("{ip} is {why}; not probed (a probe goes to one host)"))
 }
 
 #[cfg(test)]
@@ -227,5 +259,81 @@ mod tests {
             Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
         );
         assert_eq!(Target::parse("emr.lan").unwrap().ip(), None);
+    }
+
+    #[test]
+    fn broadcast_multicast_and_unspecified_targets_are_refused() {
+        // (input, the words the one-line message must contain)
+        let refused: &[(&str, &str)] = &[
+            ("255.255.255.255", "broadcast"),
+            ("255.255.255.255:80", "broadcast"),
+            ("224.0.0.1", "multicast"),
+            ("239.255.255.250:1900", "multicast"),
+            ("ff02::1", "multicast"),
+            ("[ff02::1]:443", "multicast"),
+            ("ff05::1:3", "multicast"),
+            ("0.0.0.0", "unspecified"),
+            ("0.0.0.0:443", "unspecified"),
+            ("::", "unspecified"),
+            ("[::]:80", "unspecified"),
+            ("0.1.2.3", "0.0.0.0/8"),
+            ("0.255.255.255:22", "0.0.0.0/8"),
+            // The same, written as IPv4-mapped IPv6 addresses.
+            ("::ffff:255.255.255.255", "broadcast"),
+            ("[::ffff:224.0.0.1]:80", "multicast"),
+            ("::ffff:0.0.0.0", "unspecified"),
+            ("[::ffff:0.1.2.3]:22", "0.0.0.0/8"),
+        ];
+        for &(input, needle) in refused {
+            match Target::parse(input) {
+                Ok(t) => panic!("{input:?} accepted as {t:?}"),
+                Err(e) => {
+                    assert!(e.contains(needle), "{input:?}: {e:?} lacks {needle:?}");
+                    assert!(e.contains("one host"), "{input:?}: {e:?}");
+                    assert!(!e.contains('\n'));
+                }
+            }
+        }
+        // Neighbours of the refused ranges stay targets.
+        for ok in [
+            "1.0.0.0",
+            "223.255.255.255",
+            "10.77.1.255",
+            "255.255.255.254",
+            "ff::1",
+            "fe80::1",
+            "::1",
+            "::ffff:10.0.0.1",
+            "[2001:db8::1]:443",
+        ] {
+            assert!(Target::parse(ok).is_ok(), "{ok:?} refused");
+        }
+    }
+
+    #[test]
+    fn unprobeable_addresses() {
+        let table: &[(&str, Option<&str>)] = &[
+            ("255.255.255.255", Some("broadcast")),
+            ("224.0.0.251", Some("multicast")),
+            ("0.0.0.0", Some("unspecified")),
+            ("0.0.0.7", Some("0.0.0.0/8")),
+            ("::", Some("unspecified")),
+            ("ff02::fb", Some("multicast")),
+            ("::ffff:239.1.1.1", Some("multicast")),
+            ("10.0.0.1", None),
+            ("2001:db8::1", None),
+            ("::1", None),
+        ];
+        for &(text, want) in table {
+            let ip: IpAddr = text.parse().unwrap();
+            let got = unprobeable(ip);
+            match want {
+                None => assert_eq!(got, None, "{text}"),
+                Some(needle) => assert!(
+                    got.is_some_and(|why| why.contains(needle)),
+                    "{text}: {got:?}"
+                ),
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The TCP connect probe.
 
 use super::result::{ProbeMethod, ProbeOutcome, ProbeResult};
+use super::target::not_probed;
 use socket2::{Domain, Protocol, Socket, Type};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -13,6 +14,9 @@ use std::time::{Duration, Instant};
 /// handshake time. A connect abandoned at the timeout sends nothing more.
 pub fn tcp_connect(addr: SocketAddr, timeout: Duration) -> ProbeResult {
     let method = ProbeMethod::Tcp;
+    if let Some(why) = not_probed(addr.ip()) {
+        return ProbeResult::new(method, ProbeOutcome::Failed, why);
+    }
     let socket = match Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)) {
         Ok(s) => s,
         Err(e) => {
@@ -32,6 +36,31 @@ pub fn tcp_connect(addr: SocketAddr, timeout: Duration) -> ProbeResult {
                 result.detail = Some(format!("no answer within {} ms", timeout.as_millis()));
             }
             result
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_connect_to_an_address_that_is_not_one_host() {
+        for text in [
+            "224.0.0.1:80",
+            "255.255.255.255:80",
+            "[ff02::1]:80",
+            "0.0.0.0:80",
+            "[::]:80",
+        ] {
+            let r = tcp_connect(text.parse().unwrap(), Duration::from_millis(10));
+            assert_eq!(r.outcome, ProbeOutcome::Failed, "{text}: {r:?}");
+            assert!(
+                r.detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("not probed")),
+                "{text}: {r:?}"
+            );
         }
     }
 }
