@@ -35,7 +35,10 @@
 //! Pure (no sockets, no lookups, no clock of their own; unit-tested with
 //! tables and recorded packets):
 //!
-//! - [`target`]: parsing `--target` text into a [`Target`].
+//! - [`target`]: parsing `--target` and `--targets-file` text into
+//!   [`Target`]s, within [`target::MAX_TARGETS`]; which addresses are never
+//!   probed. Its one I/O function, [`target::read_targets_file`], reads the
+//!   file with a size cap and refuses anything but a regular file.
 //! - [`result`]: [`ProbeMethod`], [`ProbeOutcome`], [`ProbeResult`],
 //!   [`ProbeRole`], and the mapping of socket errors to outcomes.
 //! - [`icmp_packet`]: echo request encoding, the Internet checksum, and

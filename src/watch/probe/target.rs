@@ -1,8 +1,14 @@
 //! Probe targets: parsing `HOST`, `HOST:PORT`, `[V6]:PORT` from the command
-//! line into a canonical [`Target`]. Pure: no sockets, no lookups.
+//! line and the targets file into canonical [`Target`]s, within the limits
+//! ([`MAX_TARGETS`], [`MAX_TARGETS_FILE_BYTES`]). Pure, but for one thin
+//! function that reads the targets file ([`read_targets_file`]); no
+//! sockets, no lookups.
 
 use std::fmt;
+use std::fs::FileType;
+use std::io::{self, Read};
 use std::net::{IpAddr, Ipv6Addr};
+use std::path::Path;
 
 /// A probe target: a host name or IP literal, with an optional TCP port.
 ///
@@ -170,6 +176,168 @@ pub(super) fn not_probed(ip: IpAddr) -> Option<String> {
     unprobeable(ip).map(|why| format!("{ip} is {why}; not probed (a probe goes to one host)"))
 }
 
+/// The most targets one watch probes: `--target` and `--targets-file`
+/// together.
+///
+/// Every target costs a lookup and one packet (or one TCP handshake) per
+/// interval, and all of a round's probes share the interval
+/// ([`super::probe_timeout`]); at 32 targets and the default 1 s interval the
+/// per-probe timeout is already at its 100 ms floor. One packet per target
+/// per interval keeps the probe traffic small; a list of hundreds of hosts
+/// is a scanner, not a watch of the servers one laptop needs.
+pub const MAX_TARGETS: usize = 32;
+
+/// The largest `--targets-file` read: 64 KiB. The longest valid target (a
+/// 253-character name, a port) takes 260 bytes, so 32 of them fit in
+/// 8.3 KiB; the rest leaves ample room for comments. Reading stops at the
+/// limit whatever size the file claims.
+pub const MAX_TARGETS_FILE_BYTES: u64 = 64 * 1024;
+
+/// Why a targets file could not be read.
+#[derive(Debug)]
+pub enum TargetsFileError {
+    /// Not a file to read targets from: not a regular file, too large, not
+    /// UTF-8 text. A usage error.
+    Unusable(String),
+    /// Opening or reading failed (missing file, permission denied, ...).
+    Io {
+        message: String,
+        kind: io::ErrorKind,
+    },
+}
+
+impl fmt::Display for TargetsFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TargetsFileError::Unusable(message) | TargetsFileError::Io { message, .. } => {
+                f.write_str(message)
+            }
+        }
+    }
+}
+
+/// Reads a `--targets-file`: a regular file of at most
+/// [`MAX_TARGETS_FILE_BYTES`] of UTF-8 text.
+///
+/// Opened with `O_NONBLOCK`, so that a FIFO without a writer cannot hang
+/// the open, then checked with `fstat` on the open descriptor (no race with
+/// a rename) before a byte is read: a FIFO, a device such as `/dev/zero`, a
+/// directory or a socket is refused. A symlink to a regular file is read:
+/// the file is only read, never written, and a linked configuration file is
+/// ordinary.
+pub fn read_targets_file(path: &Path) -> Result<String, TargetsFileError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = path.display();
+    let io_error = |e: io::Error| TargetsFileError::Io {
+        message: format!("--targets-file {shown}: {e}"),
+        kind: e.kind(),
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(io_error)?;
+    let meta = file.metadata().map_err(io_error)?;
+    if let Some(kind) = not_regular(meta.file_type()) {
+        return Err(TargetsFileError::Unusable(format!(
+            "--targets-file {shown} is {kind}, not a regular file: give a text file of HOST[:PORT] lines"
+        )));
+    }
+    let too_large = || {
+        TargetsFileError::Unusable(format!(
+            "--targets-file {shown} is larger than {} KiB, the limit for a list of at most {MAX_TARGETS} targets",
+            MAX_TARGETS_FILE_BYTES / 1024
+        ))
+    };
+    if meta.len() > MAX_TARGETS_FILE_BYTES {
+        return Err(too_large());
+    }
+    // The size can lie (a file still growing, files under /proc): read one
+    // byte past the limit to notice, never more.
+    let mut bytes = Vec::new();
+    file.take(MAX_TARGETS_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_TARGETS_FILE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        TargetsFileError::Unusable(format!(
+            "--targets-file {shown} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// What a file that is not a regular file is, in words; `None` for a
+/// regular file.
+fn not_regular(kind: FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_file() {
+        None
+    } else if kind.is_dir() {
+        Some("a directory")
+    } else if kind.is_fifo() {
+        Some("a FIFO (named pipe)")
+    } else if kind.is_char_device() {
+        Some("a character device")
+    } else if kind.is_block_device() {
+        Some("a block device")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else {
+        Some("not a regular file")
+    }
+}
+
+/// The target specs of a targets file's text with their line numbers
+/// (from 1): one `HOST[:PORT]` per line; `#` starts a comment; blank lines
+/// are skipped.
+pub fn targets_file_specs(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.split('#').next().unwrap_or("").trim()))
+        .filter(|(_, spec)| !spec.is_empty())
+        .collect()
+}
+
+/// All targets of a watch: the `--target` values, then the lines of the
+/// targets file (its path and text). At most [`MAX_TARGETS`] in all,
+/// counted before anything is parsed. The error is one line naming the
+/// limit, or the bad target (and its file and line).
+pub fn collect_targets(cli: &[String], file: Option<(&Path, &str)>) -> Result<Vec<Target>, String> {
+    let from_file = file.map(|(path, text)| (path, targets_file_specs(text)));
+    let total = cli.len() + from_file.as_ref().map_or(0, |(_, specs)| specs.len());
+    if total > MAX_TARGETS {
+        let source = match &from_file {
+            Some((path, _)) => format!("--target and --targets-file {}", path.display()),
+            None => "--target".to_string(),
+        };
+        return Err(format!(
+            "{total} targets from {source}, at most {MAX_TARGETS} are allowed: \
+             one packet per target per interval keeps the probe traffic small"
+        ));
+    }
+    let mut targets = Vec::with_capacity(total);
+    for spec in cli {
+        let target =
+            Target::parse(spec).map_err(|why| format!("invalid target {spec:?}: {why}"))?;
+        targets.push(target);
+    }
+    if let Some((path, specs)) = from_file {
+        for (line, spec) in specs {
+            let target = Target::parse(spec).map_err(|why| {
+                format!(
+                    "invalid target {spec:?} ({} line {line}): {why}",
+                    path.display()
+                )
+            })?;
+            targets.push(target);
+        }
+    }
+    Ok(targets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,5 +503,84 @@ mod tests {
                 ),
             }
         }
+    }
+
+    // --- Targets file and limits --------------------------------------------
+
+    #[test]
+    fn targets_file_lines_skip_comments_and_blanks() {
+        let text = "# clinic servers\n\nemr.clinic.lan:443  # the EMR\n   \n10.77.1.10\r\n#pacs\n[2001:db8::1]:22";
+        assert_eq!(
+            targets_file_specs(text),
+            vec![
+                (3, "emr.clinic.lan:443"),
+                (5, "10.77.1.10"),
+                (7, "[2001:db8::1]:22")
+            ]
+        );
+        assert!(targets_file_specs("").is_empty());
+        assert!(targets_file_specs("# only\n\n").is_empty());
+    }
+
+    #[test]
+    fn targets_from_the_command_line_and_a_file() {
+        let file = Path::new("/etc/wifidiag/targets");
+        let cli = vec!["10.77.1.10:8443".to_string()];
+        let got = collect_targets(&cli, Some((file, "emr.lan:443\n# x\npacs\n"))).unwrap();
+        let shown: Vec<String> = got.iter().map(Target::to_string).collect();
+        assert_eq!(shown, ["10.77.1.10:8443", "emr.lan:443", "pacs"]);
+        assert_eq!(collect_targets(&[], None).unwrap(), vec![]);
+
+        // An invalid line is named by file and line number.
+        let err = collect_targets(&cli, Some((file, "emr.lan\n\nbad host\n"))).unwrap_err();
+        assert!(err.contains("/etc/wifidiag/targets line 3"), "{err}");
+        assert!(err.contains("not a valid host"), "{err}");
+        let err = collect_targets(&["224.0.0.1".to_string()], None).unwrap_err();
+        assert!(err.contains("multicast"), "{err}");
+    }
+
+    #[test]
+    fn at_most_max_targets_in_all() {
+        let many = |n: usize| -> Vec<String> { (1..=n).map(|i| format!("10.0.0.{i}")).collect() };
+        let file = Path::new("targets.txt");
+        assert_eq!(
+            collect_targets(&many(MAX_TARGETS), None).unwrap().len(),
+            MAX_TARGETS
+        );
+        // (command line, file lines, accepted)
+        for (cli, lines, ok) in [
+            (MAX_TARGETS + 1, 0, false),
+            (0, MAX_TARGETS + 1, false),
+            (20, MAX_TARGETS - 20, true),
+            (20, MAX_TARGETS - 19, false),
+            (0, 200_000, false),
+        ] {
+            let text = many(lines).join("\n");
+            let result = collect_targets(&many(cli), (lines > 0).then_some((file, text.as_str())));
+            match (ok, result) {
+                (true, Ok(t)) => assert_eq!(t.len(), cli + lines),
+                (false, Err(e)) => {
+                    assert!(e.contains(&format!("{} targets", cli + lines)), "{e}");
+                    assert!(e.contains(&format!("at most {MAX_TARGETS}")), "{e}");
+                    assert_eq!(e.contains("targets.txt"), lines > 0, "{e}");
+                    assert!(!e.contains('\n'));
+                }
+                (ok, r) => panic!("{cli} + {lines}: expected ok={ok}, got {r:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn file_kinds_in_words() {
+        use std::os::unix::fs::FileTypeExt;
+        let dev_zero = std::fs::metadata("/dev/zero").unwrap().file_type();
+        assert!(dev_zero.is_char_device());
+        assert_eq!(not_regular(dev_zero), Some("a character device"));
+        let dir = std::fs::metadata("/").unwrap().file_type();
+        assert_eq!(not_regular(dir), Some("a directory"));
+        let cargo = std::fs::metadata(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+            .unwrap()
+            .file_type();
+        assert_eq!(not_regular(cargo), None);
     }
 }
