@@ -190,6 +190,7 @@ fn lookup_error_text(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     #[test]
     fn lookup_errors_in_words() {
@@ -262,6 +263,49 @@ mod tests {
             assert_eq!(r.outcome, ProbeOutcome::Failed, "{text}: {r:?}");
             assert!(ips.is_empty(), "{text}: {ips:?}");
             assert!(r.detail.is_some_and(|d| d.contains("not probed")), "{text}");
+        }
+    }
+
+    #[test]
+    fn resolve_localhost() {
+        let (r, ips) = resolve("localhost", Duration::from_secs(5));
+        assert_eq!(r.outcome, ProbeOutcome::Ok, "{r:?}");
+        assert_eq!(r.method, ProbeMethod::Dns);
+        assert!(
+            ips.iter().any(|ip| ip.is_loopback()),
+            "localhost resolved to {ips:?}"
+        );
+        // No duplicates.
+        let mut sorted = ips.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ips.len(), "{ips:?}");
+    }
+
+    #[test]
+    fn resolve_a_name_that_cannot_exist() {
+        // .invalid is reserved (RFC 6761): it never resolves. Where no DNS server
+        // answers at all, the lookup may also run into our timeout.
+        let (r, ips) = resolve("no-such-host.invalid", Duration::from_secs(5));
+        assert!(ips.is_empty(), "{ips:?}");
+        assert!(
+            matches!(r.outcome, ProbeOutcome::Failed | ProbeOutcome::Timeout),
+            "{r:?}"
+        );
+        assert!(r.detail.is_some_and(|d| !d.is_empty()));
+    }
+
+    #[test]
+    fn resolve_ip_literals_without_lookup() {
+        for (text, ip) in [
+            ("10.77.1.10", IpAddr::V4(Ipv4Addr::new(10, 77, 1, 10))),
+            ("fe80::1", "fe80::1".parse().unwrap()),
+        ] {
+            // A zero timeout would make any real lookup time out.
+            let (r, ips) = resolve(text, Duration::ZERO);
+            assert_eq!(r.outcome, ProbeOutcome::Ok, "{text}: {r:?}");
+            assert_eq!(ips, vec![ip]);
+            assert_eq!(r.rtt_ms, None);
         }
     }
 }

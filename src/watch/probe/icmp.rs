@@ -399,6 +399,7 @@ fn payload() -> [u8; 16] {
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+    use std::net::Ipv6Addr;
 
     const DEST4: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 77, 1, 10));
 
@@ -441,5 +442,102 @@ mod tests {
                 );
             }
         }
+    }
+
+    // --- Against this host's kernel ------------------------------------------
+    //
+    // What the process may do depends on who runs the tests: as root a raw
+    // socket always works, and a datagram ("ping") socket only when gid 0 is
+    // inside net.ipv4.ping_group_range; as a plain user it is the other way
+    // round, or neither. The assertions accept exactly those possibilities.
+
+    const TIMEOUT: Duration = Duration::from_millis(900);
+
+    fn is_root() -> bool {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        unsafe { libc::geteuid() == 0 }
+    }
+
+    /// Whether this namespace has ::1 (IPv6 may be disabled in a container).
+    fn has_ipv6_loopback() -> bool {
+        std::net::UdpSocket::bind((Ipv6Addr::LOCALHOST, 0)).is_ok()
+    }
+
+    fn loopbacks() -> Vec<IpAddr> {
+        let mut v = vec![IpAddr::V4(Ipv4Addr::LOCALHOST)];
+        if has_ipv6_loopback() {
+            v.push(IpAddr::V6(Ipv6Addr::LOCALHOST));
+        }
+        v
+    }
+
+    #[test]
+    fn datagram_icmp_to_loopback_is_ok_or_not_permitted() {
+        for addr in loopbacks() {
+            let r = icmp_echo_with(ProbeMethod::IcmpDatagram, addr, TIMEOUT);
+            assert_eq!(r.method, ProbeMethod::IcmpDatagram);
+            match r.outcome {
+                ProbeOutcome::Ok => assert!(r.rtt_ms.is_some(), "{addr}: {r:?}"),
+                ProbeOutcome::NotPermitted => {
+                    let detail = r.detail.unwrap_or_default();
+                    assert!(detail.contains("ping_group_range"), "{addr}: {detail}");
+                }
+                _ => panic!("{addr}: {r:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn raw_icmp_to_loopback() {
+        for addr in loopbacks() {
+            let r = icmp_echo_with(ProbeMethod::IcmpRaw, addr, TIMEOUT);
+            assert_eq!(r.method, ProbeMethod::IcmpRaw);
+            if is_root() {
+                assert_eq!(r.outcome, ProbeOutcome::Ok, "{addr}: {r:?}");
+                assert!(r.rtt_ms.is_some_and(|ms| ms >= 0.0), "{addr}: {r:?}");
+            } else {
+                assert!(
+                    matches!(r.outcome, ProbeOutcome::Ok | ProbeOutcome::NotPermitted),
+                    "{addr}: {r:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn prober_picks_a_method_and_pings_loopback() {
+        let mut prober = Prober::new();
+        for addr in loopbacks() {
+            let v6 = addr.is_ipv6();
+            match prober.icmp_method(v6) {
+                Some(method) => {
+                    assert!(matches!(
+                        method,
+                        ProbeMethod::IcmpDatagram | ProbeMethod::IcmpRaw
+                    ));
+                    // Several in a row: fresh sequence numbers each time.
+                    for _ in 0..3 {
+                        let r = prober.icmp_echo(addr, TIMEOUT);
+                        assert_eq!(r.outcome, ProbeOutcome::Ok, "{addr}: {r:?}");
+                        assert_eq!(r.method, method);
+                    }
+                }
+                None => {
+                    assert!(!is_root(), "root can always open a raw socket");
+                    assert!(prober.icmp_unavailable_reason(v6).is_some());
+                    let r = prober.icmp_echo(addr, TIMEOUT);
+                    assert_eq!(r.outcome, ProbeOutcome::NotPermitted, "{r:?}");
+                }
+            }
+        }
+        if is_root() {
+            assert!(prober.icmp_method(false).is_some());
+        }
+        // The one-shot function agrees.
+        let r = icmp_echo(IpAddr::V4(Ipv4Addr::LOCALHOST), TIMEOUT);
+        assert!(
+            matches!(r.outcome, ProbeOutcome::Ok | ProbeOutcome::NotPermitted),
+            "{r:?}"
+        );
     }
 }

@@ -56,6 +56,28 @@
 //! - [`scheduler`]: the prober thread ([`spawn`]): when rounds run
 //!   ([`Schedule`], pure) and how long each probe may take
 //!   ([`probe_timeout`], pure).
+//!
+//! The items keep their paths from when this was one file:
+//!
+//! ```no_run
+//! use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+//! use std::time::Duration;
+//! use wifidiag::watch::probe::{
+//!     icmp_echo, resolve, tcp_connect, ProbeMethod, ProbeOutcome, ProbeResult, ProbeRole,
+//!     Prober, Target,
+//! };
+//!
+//! let target = Target::parse("emr.clinic.lan:443").unwrap();
+//! let (lookup, addrs): (ProbeResult, Vec<IpAddr>) = resolve(&target.host, Duration::from_secs(1));
+//! if let (Some(ip), Some(port)) = (addrs.first(), target.port) {
+//!     let r = tcp_connect(SocketAddr::new(*ip, port), Duration::from_secs(1));
+//!     assert_eq!(r.method, ProbeMethod::Tcp);
+//! }
+//! let gateway = IpAddr::V4(Ipv4Addr::new(10, 77, 1, 1));
+//! let r = Prober::new().icmp_echo(gateway, Duration::from_secs(1));
+//! let _ = (lookup.outcome == ProbeOutcome::Ok, r.ok(), ProbeRole::Gateway);
+//! let _ = icmp_echo(gateway, Duration::from_secs(1));
+//! ```
 
 pub mod dns;
 pub mod icmp;

@@ -43,6 +43,7 @@ pub fn tcp_connect(addr: SocketAddr, timeout: Duration) -> ProbeResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::{Ipv4Addr, TcpListener};
 
     #[test]
     fn no_connect_to_an_address_that_is_not_one_host() {
@@ -62,5 +63,49 @@ mod tests {
                 "{text}: {r:?}"
             );
         }
+    }
+
+    const TIMEOUT: Duration = Duration::from_millis(900);
+
+    #[test]
+    fn tcp_connect_to_a_listener() {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let r = tcp_connect(addr, TIMEOUT);
+        assert_eq!(r.outcome, ProbeOutcome::Ok, "{r:?}");
+        assert_eq!(r.method, ProbeMethod::Tcp);
+        assert!(r.rtt_ms.is_some(), "{r:?}");
+        assert!(r.ok());
+    }
+
+    #[test]
+    fn tcp_connect_to_a_closed_port_is_refused() {
+        let port = {
+            let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+            l.local_addr().expect("local addr").port()
+        };
+        let r = tcp_connect(SocketAddr::from((Ipv4Addr::LOCALHOST, port)), TIMEOUT);
+        assert_eq!(r.outcome, ProbeOutcome::Refused, "{r:?}");
+        assert_eq!(r.detail.as_deref(), Some("connection refused"));
+        assert!(!r.ok());
+    }
+
+    #[test]
+    fn tcp_connect_to_an_unroutable_address_gives_up_in_time() {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): nothing should answer there.
+        // Not .1: some sandboxes put their own gateway (which answers with RST)
+        // at 192.0.2.1. A network that proxies every TCP connection (accepting
+        // them all) would fail this test; that is the network, not the probe.
+        let started = Instant::now();
+        let r = tcp_connect(
+            SocketAddr::from((Ipv4Addr::new(192, 0, 2, 77), 9)),
+            Duration::from_millis(200),
+        );
+        let took = started.elapsed();
+        assert!(
+            matches!(r.outcome, ProbeOutcome::Timeout | ProbeOutcome::Unreachable),
+            "{r:?}"
+        );
+        assert!(took < Duration::from_secs(1), "took {took:?}");
     }
 }
