@@ -25,8 +25,9 @@ pub struct ProbePlan {
     pub ifindex: Option<u32>,
 }
 
-/// Probes gateway, DNS and targets every interval on a thread of its own, until `emit` returns false or
-/// `stop` is set. `gateway` is updated by the caller when the default route changes.
+/// Probes gateway, DNS and targets every interval on a thread of its own,
+/// until `emit` returns false or `stop` is set. `gateway` is updated by the
+/// caller when the default route changes.
 pub fn spawn(
     plan: ProbePlan,
     gateway: Arc<Mutex<Option<IpAddr>>>,
