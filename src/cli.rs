@@ -319,10 +319,20 @@ pub struct WatchArgs {
     pub iface: Option<String>,
 
     /// A server to probe: HOST or HOST:PORT (TCP) — repeatable
+    ///
+    /// At most 32 targets in all, counting --targets-file (one packet per
+    /// target per interval keeps the probe traffic small). A probe goes to
+    /// one host: broadcast, multicast and unspecified addresses
+    /// (255.255.255.255, 224.0.0.0/4, ff00::/8, 0.0.0.0/8, ::, and their
+    /// ::ffff: forms) are refused, and are never probed when a name resolves
+    /// to them.
     #[arg(long = "target", value_name = "HOST[:PORT]")]
     pub targets: Vec<String>,
 
     /// Read more targets from a file: one HOST[:PORT] per line, # comments
+    ///
+    /// A regular file of at most 64 KiB (a FIFO, a device or a directory is
+    /// refused); its targets count towards the limit of 32.
     #[arg(long, value_name = "FILE")]
     pub targets_file: Option<std::path::PathBuf>,
 

@@ -352,32 +352,41 @@ fn read_resolvers() -> Vec<IpAddr> {
 pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     use wifidiag::watch::log::EventLog;
     use wifidiag::watch::pathology::PathologyThresholds;
-    use wifidiag::watch::probe::Target;
+    use wifidiag::watch::probe::target::{collect_targets, read_targets_file, TargetsFileError};
     use wifidiag::watch::session::{self, WatchConfig, WatchError};
     use wifidiag::watch::sink::{HumanSink, JsonSink, LogSink, Sink, SinkError};
     use wifidiag::watch::summary::{self, Summary};
     use wifidiag::watch::verdict::Thresholds;
 
-    let mut specs = args.targets.clone();
-    if let Some(path) = &args.targets_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the targets file {}", path.display()))?;
-        specs.extend(
-            text.lines()
-                .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
-                .filter(|l| !l.is_empty()),
-        );
-    }
-    let mut targets = Vec::new();
-    for spec in &specs {
-        match Target::parse(spec) {
-            Ok(t) => targets.push(t),
-            Err(why) => {
-                eprintln!("wifidiag: invalid target {spec:?}: {why}");
-                return Ok(ExitCode::Usage);
+    let file_text = match &args.targets_file {
+        Some(path) => match read_targets_file(path) {
+            Ok(text) => Some((path.as_path(), text)),
+            Err(e) => {
+                eprintln!("wifidiag: {e}");
+                return Ok(match e {
+                    TargetsFileError::Unusable(_) => ExitCode::Usage,
+                    TargetsFileError::Io {
+                        kind: std::io::ErrorKind::PermissionDenied,
+                        ..
+                    } => ExitCode::PermissionDenied,
+                    TargetsFileError::Io { .. } => ExitCode::Failure,
+                });
             }
+        },
+        None => None,
+    };
+    let targets = match collect_targets(
+        &args.targets,
+        file_text
+            .as_ref()
+            .map(|(path, text)| (*path, text.as_str())),
+    ) {
+        Ok(targets) => targets,
+        Err(why) => {
+            eprintln!("wifidiag: {why}");
+            return Ok(ExitCode::Usage);
         }
-    }
+    };
     let config = WatchConfig {
         iface: args.iface.clone(),
         targets,

@@ -283,3 +283,205 @@ fn redact_key_gives_the_same_pseudonyms_in_every_run() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs the real binary once per argument list and expects a usage error:
+/// exit 2, nothing on stdout, one line on stderr containing every needle.
+fn expect_usage_error(args: &[&str], needles: &[&str]) {
+    let out = wifidiag(args);
+    assert_eq!(out.status.code(), Some(2), "args {args:?}");
+    assert!(out.stdout.is_empty(), "args {args:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: {stderr:?} lacks {needle:?}"
+        );
+    }
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn watch_refuses_targets_that_are_not_one_host() {
+    // Parsed before any kernel access, so this holds with or without Wi-Fi.
+    for (target, word) in [
+        ("255.255.255.255", "broadcast"),
+        ("224.0.0.1:80", "multicast"),
+        ("ff02::1", "multicast"),
+        ("0.0.0.0", "unspecified"),
+        ("[::]:443", "unspecified"),
+        ("0.1.2.3", "0.0.0.0/8"),
+        ("::ffff:255.255.255.255", "broadcast"),
+    ] {
+        expect_usage_error(&["watch", "--target", target, "--for", "1s"], &[word]);
+    }
+}
+
+/// A fresh directory for one test's files.
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wifidiag-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn watch_with_targets_file(path: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "watch",
+        "--targets-file",
+        path.to_str().unwrap(),
+        "--for",
+        "1s",
+    ];
+    args.extend_from_slice(extra);
+    wifidiag(&args)
+}
+
+#[test]
+fn targets_file_must_be_a_regular_file() {
+    // /dev/zero: once read to the end (2 GB a second, without end).
+    expect_usage_error(
+        &["watch", "--targets-file", "/dev/zero", "--for", "1s"],
+        &["/dev/zero", "a character device", "not a regular file"],
+    );
+    let dir = scratch_dir("targets-kinds");
+    expect_usage_error(
+        &[
+            "watch",
+            "--targets-file",
+            dir.to_str().unwrap(),
+            "--for",
+            "1s",
+        ],
+        &["a directory"],
+    );
+
+    // A FIFO with no writer: opening it for reading used to block for ever.
+    // Should the open block again, the helper below becomes its writer and
+    // hands it one valid target, so the test fails on the exit status
+    // instead of hanging.
+    let fifo = dir.join("targets.fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo has no other precondition.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let writer_path = fifo.clone();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        if let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(writer_path) {
+            let _ = w.write_all(b"127.0.0.1\n");
+        }
+    });
+    let out = watch_with_targets_file(&fifo, &[]);
+    assert_eq!(out.status.code(), Some(2), "a FIFO is refused");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(
+        stderr.contains("targets.fifo") && stderr.contains("a FIFO"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn targets_file_size_is_capped() {
+    const LIMIT: usize = 64 * 1024;
+    let dir = scratch_dir("targets-size");
+    // Exactly at the limit: one target and comments. Accepted (whatever the
+    // watch itself then finds: no Wi-Fi here, or a short watch).
+    let mut text = String::from("127.0.0.1\n");
+    let line = "# padding padding padding padding padding padding padding padding\n";
+    while LIMIT - text.len() > line.len() {
+        text.push_str(line);
+    }
+    match LIMIT - text.len() {
+        1 => text.push('\n'),
+        room => text.push_str(&format!("#{}\n", "-".repeat(room - 2))),
+    }
+    assert_eq!(text.len(), LIMIT);
+    let at_limit = dir.join("at-limit");
+    std::fs::write(&at_limit, &text).unwrap();
+    let out = watch_with_targets_file(&at_limit, &[]);
+    assert_ne!(out.status.code(), Some(2), "a file at the limit is read");
+
+    // One byte more: refused, naming the file and the limit.
+    let over = dir.join("over-limit");
+    std::fs::write(&over, text + "\n").unwrap();
+    expect_usage_error(
+        &[
+            "watch",
+            "--targets-file",
+            over.to_str().unwrap(),
+            "--for",
+            "1s",
+        ],
+        &["over-limit", "64 KiB"],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn targets_are_capped_at_32_in_all() {
+    let dir = scratch_dir("targets-count");
+    // Loopback addresses: harmless should a watch really start.
+    let lines = |n: usize| -> String { (1..=n).map(|i| format!("127.0.0.{i}\n")).collect() };
+    let file = dir.join("targets");
+
+    // Far more (the review tried 200k; the size cap alone stops that many).
+    let big: String = (0..6000).map(|i| format!("h{i}\n")).collect();
+    assert!(big.len() < 64 * 1024);
+    std::fs::write(&file, &big).unwrap();
+    expect_usage_error(
+        &[
+            "watch",
+            "--targets-file",
+            file.to_str().unwrap(),
+            "--for",
+            "1s",
+        ],
+        &["6000 targets", "at most 32"],
+    );
+
+    // 33 from the file alone, and 20 + 13 from both sources.
+    std::fs::write(&file, lines(33)).unwrap();
+    expect_usage_error(
+        &[
+            "watch",
+            "--targets-file",
+            file.to_str().unwrap(),
+            "--for",
+            "1s",
+        ],
+        &["33 targets", "at most 32", "targets-count"],
+    );
+    let mut args: Vec<String> = (1..=20)
+        .flat_map(|i| ["--target".to_string(), format!("127.0.1.{i}")])
+        .collect();
+    std::fs::write(&file, lines(13)).unwrap();
+    args.extend(["--targets-file", file.to_str().unwrap(), "--for", "1s"].map(String::from));
+    let argv: Vec<&str> = std::iter::once("watch")
+        .chain(args.iter().map(String::as_str))
+        .collect();
+    expect_usage_error(&argv, &["33 targets", "at most 32"]);
+
+    // 20 + 12 = 32: accepted.
+    std::fs::write(&file, lines(12)).unwrap();
+    let out = wifidiag(&argv);
+    assert_ne!(out.status.code(), Some(2), "32 targets are allowed");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn watch_help_states_the_target_limits_in_force() {
+    use wifidiag::watch::probe::target::{MAX_TARGETS, MAX_TARGETS_FILE_BYTES};
+    let out = wifidiag(&["watch", "--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains(&format!("At most {MAX_TARGETS} targets")),
+        "{help}"
+    );
+    assert!(
+        help.contains(&format!("at most {} KiB", MAX_TARGETS_FILE_BYTES / 1024)),
+        "{help}"
+    );
+}

@@ -88,14 +88,7 @@ pub enum Initiator {
     Local,
 }
 
-/// What a probe was for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProbeRole {
-    Gateway,
-    Dns,
-    Target,
-}
+pub use crate::watch::probe::ProbeRole;
 
 /// Direction of a CQM RSSI threshold crossing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ use super::clock::{self, Clocks, SteadyClock};
 use super::engine::{Engine, EngineConfig, Input, InterfaceView};
 use super::event::{Millis, ProbeRole, Record};
 use super::pathology::PathologyThresholds;
-use super::probe::{self, ProbeResult, Prober, Target};
+use super::probe::{self, ProbeResult, Target};
 use super::sink::{Sink, SinkError};
 use super::verdict::Thresholds;
 use crate::error::{Error, Result};
@@ -26,9 +26,8 @@ use crate::model::{KernelEvent, WirelessInterface};
 use crate::nl::listen::{self, Heard};
 use crate::nl::{self, Nl80211};
 use crate::output::Redactor;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -164,12 +163,20 @@ pub fn run(
         .or_else(|| ip.default_route())
         .and_then(|r| r.gateway);
     let shared_gateway = Arc::new(Mutex::new(gateway));
-    spawn_prober(
-        tx,
-        config,
+    let plan = probe::ProbePlan {
+        interval: config.interval,
+        targets: config.targets.clone(),
+        ifindex: iface.ifindex,
+    };
+    let clock = steady.clone();
+    probe::spawn(
+        plan,
         Arc::clone(&shared_gateway),
-        iface.ifindex,
-        steady.clone(),
+        &STOP,
+        move |role, target, result| {
+            tx.send(Msg::Probe(clock.now(), role, target, result))
+                .is_ok()
+        },
     );
 
     let mut engine = Engine::new(
@@ -321,72 +328,4 @@ fn lookup_for(
     list.iter()
         .find(|i| i.name.as_deref() == Some(name))
         .map(interface_view)
-}
-
-/// The prober thread: gateway, DNS, targets, every interval; each probe's
-/// timeout is shorter than the interval so a round never overruns.
-fn spawn_prober(
-    tx: Sender<Msg>,
-    config: &WatchConfig,
-    gateway: Arc<Mutex<Option<IpAddr>>>,
-    ifindex: Option<u32>,
-    clock: SteadyClock,
-) {
-    let interval = config.interval;
-    let targets = config.targets.clone();
-    std::thread::spawn(move || {
-        let mut prober = Prober::new();
-        // The round must fit the interval: split it among the probes.
-        let probes_per_round = 1 + 2 * targets.len() as u32;
-        let timeout = (interval.mul_f64(0.8) / probes_per_round).max(Duration::from_millis(100));
-        let mut next = Instant::now();
-        loop {
-            next += interval;
-            let send = |role, target: String, result| {
-                tx.send(Msg::Probe(clock.now(), role, target, result))
-                    .is_ok()
-            };
-            let gw = *gateway.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(gw) = gw {
-                let result = match gw {
-                    IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80 => {
-                        prober.icmp_echo_scoped(gw, ifindex.unwrap_or(0), timeout)
-                    }
-                    _ => prober.icmp_echo(gw, timeout),
-                };
-                if !send(ProbeRole::Gateway, gw.to_string(), result) {
-                    return;
-                }
-            }
-            for target in &targets {
-                let label = target.to_string();
-                let (dns, addrs) = probe::resolve(&target.host, timeout);
-                if target.ip().is_none() && !send(ProbeRole::Dns, label.clone(), dns.clone()) {
-                    return;
-                }
-                let result = match (addrs.first(), target.port) {
-                    (None, _) => ProbeResult {
-                        method: dns.method,
-                        outcome: dns.outcome,
-                        rtt_ms: None,
-                        detail: Some(format!(
-                            "name did not resolve: {}",
-                            dns.detail.clone().unwrap_or_default()
-                        )),
-                    },
-                    (Some(ip), Some(port)) => {
-                        probe::tcp_connect(SocketAddr::new(*ip, port), timeout)
-                    }
-                    (Some(ip), None) => prober.icmp_echo(*ip, timeout),
-                };
-                if !send(ProbeRole::Target, label, result) {
-                    return;
-                }
-            }
-            if STOP.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(next.saturating_duration_since(Instant::now()));
-        }
-    });
 }
