@@ -100,6 +100,8 @@ struct Outputs<'a> {
     quiet: bool,
     status_line: bool,
     status_drawn: bool,
+    /// The log refused lines (disk full) and has not taken one since.
+    log_failing: bool,
 }
 
 impl Outputs<'_> {
@@ -116,7 +118,32 @@ impl Outputs<'_> {
             None => record.to_json_line(),
         });
         if let (Some(log), Some(line)) = (&mut self.log, &json) {
-            log.append(line).map_err(WatchError::Log)?;
+            // A full disk must not end the watch: count, warn once, go on,
+            // and say so when the log takes lines again.
+            let notice = match log.append(line) {
+                Ok(()) if self.log_failing => {
+                    self.log_failing = false;
+                    Some(format!(
+                        "logging resumed; {} line(s) were lost",
+                        log.dropped()
+                    ))
+                }
+                Ok(()) => None,
+                Err(e) if e.is_transient() && !self.log_failing => {
+                    self.log_failing = true;
+                    Some(format!(
+                        "cannot write to {}: {e}; watching goes on, {} line(s) not logged so far",
+                        log.path().display(),
+                        log.dropped()
+                    ))
+                }
+                Err(e) if e.is_transient() => None,
+                Err(e) => return Err(WatchError::Log(e)),
+            };
+            if let Some(notice) = notice {
+                self.clear_status();
+                eprintln!("wifidiag: {notice}");
+            }
         }
         if !show {
             return Ok(());
@@ -190,6 +217,7 @@ pub fn run(config: &WatchConfig, out: &mut dyn Write) -> Result<WatchSummary, Wa
         quiet: config.quiet,
         status_line: config.status_line,
         status_drawn: false,
+        log_failing: false,
     };
     install_signal_handlers();
 
