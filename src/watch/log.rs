@@ -417,6 +417,12 @@ impl EventLog {
         let mut reopens = 0;
         let (dir, dir_shown, name, lock) = loop {
             let (dir, dir_shown, name) = open_parent(path, resolver)?;
+            // Refuse a symlink or special file at the name before creating
+            // a lock file beside it (`open_regular_at` checks again).
+            if let Ok(st) = stat_at(dir.as_fd(), &name) {
+                let shown = dir_shown.join(OsStr::from_bytes(name.to_bytes()));
+                require_regular(st.st_mode, path, &shown)?;
+            }
             let mut lock_name = name.as_bytes().to_vec();
             lock_name.extend_from_slice(LOCK_SUFFIX.as_bytes());
             let lock_name = CString::new(lock_name).expect("a path component has no NUL");
@@ -1424,6 +1430,7 @@ mod tests {
         let fifo = dir.join("fifo");
         mkfifo(&fifo);
         let err = EventLog::open(&fifo, Duration::ZERO).unwrap_err();
+        assert!(!dir.join("fifo.lock").exists(), "a lock file beside a FIFO");
         assert!(
             matches!(
                 err,
