@@ -306,11 +306,20 @@ It only observes: it never changes the interface's settings (CQM thresholds, \
 power save, regulatory) and triggers no scan unless --scan-every is given.
 
 --log FILE appends one JSON object per line (schema wifidiag.event/1) with a \
-single write on an O_APPEND descriptor; the file is created 0640, never \
-truncated, and a symlink is refused. A second watch on the same log (cron \
-overlap) waits for the first to finish, up to --lock-wait, then takes over; \
-it exits with status 7 if the wait runs out. Exit status 6 means at least one \
-outage was observed.";
+single write on an O_APPEND descriptor; the file is created 0640 and never \
+truncated. Refused, because each could redirect root's writes or let another \
+user swap the file: a symbolic link anywhere in the path (the file or any \
+directory on the way), a directory on the way owned by someone other than root \
+or the running user, or writable by its group or by everyone without the \
+sticky bit, and anything but a regular file (exit status 5 for a directory \
+others can modify). A second watch on the same log (cron overlap) waits for the \
+first to finish, up to --lock-wait, then takes over; it exits with status 7, \
+naming the holder's pid, if the wait runs out. The writers' lock is FILE.lock \
+beside the log (created 0600), so readers of FILE never hold up a writer. A \
+full disk does not end the watch: the lines that cannot be written are \
+counted, reported once on stderr, and logging resumes when space returns. A \
+log renamed by logrotate is noticed before the next line and reopened (see \
+examples/logrotate). Exit status 6 means at least one outage was observed.";
 
 /// Arguments of `wifidiag watch`.
 #[derive(Debug, Args)]
@@ -352,7 +361,8 @@ pub struct WatchArgs {
     #[arg(long = "for", value_name = "DURATION", value_parser = WATCH_FOR.parser())]
     pub duration: Option<Duration>,
 
-    /// Append every event as JSON Lines to FILE (cron-safe)
+    /// Append every event as JSON Lines to FILE (cron-safe; no symlinks or
+    /// directories others can modify in its path; locks FILE.lock)
     #[arg(long, value_name = "FILE")]
     pub log: Option<std::path::PathBuf>,
 

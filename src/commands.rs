@@ -436,7 +436,7 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
     let result = session::run(&config, &mut sinks, opts.redact.as_ref());
     drop(sinks);
     drop(stdout_sink);
-    let dropped = log.as_ref().map_or(0, |l| l.dropped);
+    let dropped = log.as_ref().map_or(0, |l| l.dropped());
     match result {
         Ok(_) => {}
         Err(WatchError::Wifi(e)) => return Err(e.into()),
@@ -448,10 +448,8 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
             return Err(e).context("writing the watch output")
         }
     }
-    if dropped > 0 {
-        eprintln!("wifidiag: {dropped} line(s) could not be written to the log");
-    }
     summary.finish();
+    summary.log_lines_lost = dropped;
     if !opts.json {
         writeln!(out)?;
         write!(out, "Summary: ")?;

@@ -16,7 +16,8 @@ use std::thread;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use wifidiag::watch::log::{read_events, EventLog, LogError};
+use wifidiag::watch::log::{EventLog, LogError};
+use wifidiag::watch::read::json_objects as read_events;
 
 const ROLE: &str = "WIFIDIAG_EVENT_LOG_CHILD";
 const PATH: &str = "WIFIDIAG_EVENT_LOG_PATH";
@@ -37,6 +38,7 @@ fn child_entry() {
     let result = match role.as_str() {
         "writer" => child_writer(),
         "fsize" => child_fsize(),
+        "fsize-resume" => child_fsize_resume(),
         other => json!({ "ok": false, "kind": "bad role", "message": other }),
     };
     println!("RESULT {result}");
@@ -53,6 +55,7 @@ fn var<T: std::str::FromStr>(name: &str) -> T {
 fn kind(err: &LogError) -> &'static str {
     match err {
         LogError::Symlink { .. } => "Symlink",
+        LogError::UnsafeDirectory { .. } => "UnsafeDirectory",
         LogError::NotRegularFile { .. } => "NotRegularFile",
         LogError::Busy { .. } => "Busy",
         LogError::PermissionDenied { .. } => "PermissionDenied",
@@ -145,6 +148,73 @@ fn child_fsize() -> Value {
         }
     }
     json!({ "ok": true, "appended": 10_000 })
+}
+
+/// Under a soft RLIMIT_FSIZE of FSIZE bytes, appends until the log refuses,
+/// tries LINES more appends (all refused), then lifts the limit (as when
+/// space is freed) and appends LINES more.
+fn child_fsize_resume() -> Value {
+    let path = PathBuf::from(var::<String>(PATH));
+    let limit: u64 = var(FSIZE);
+    let more: usize = var(LINES);
+    let set_limit = |soft: libc::rlim_t| {
+        let lim = libc::rlimit {
+            rlim_cur: soft,
+            rlim_max: libc::RLIM_INFINITY,
+        };
+        // SAFETY: `lim` is a valid rlimit for the call's duration.
+        unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &lim) }
+    };
+    // SAFETY: ignoring SIGXFSZ turns the kill into an EFBIG write error.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
+    let mut log = match EventLog::open(&path, Duration::ZERO) {
+        Ok(log) => log,
+        Err(err) => return failure(&err, 0),
+    };
+    if set_limit(limit as libc::rlim_t) != 0 {
+        return json!({ "ok": false, "kind": "setrlimit" });
+    }
+    let mut seq = 0;
+    let first = loop {
+        match log.append(&padded_event("resume", seq)) {
+            Ok(()) => seq += 1,
+            Err(err) => break err,
+        }
+        if seq > 10_000 {
+            return json!({ "ok": false, "kind": "the limit never hit" });
+        }
+    };
+    let written_before = seq;
+    let mut refused = Vec::new();
+    for _ in 0..more {
+        seq += 1;
+        refused.push(
+            log.append(&padded_event("resume", seq))
+                .err()
+                .map(|e| (kind(&e), e.is_transient())),
+        );
+    }
+    let dropped_while_full = log.dropped();
+    if set_limit(libc::RLIM_INFINITY) != 0 {
+        return json!({ "ok": false, "kind": "setrlimit" });
+    }
+    let mut resumed = 0;
+    for _ in 0..more {
+        seq += 1;
+        if log.append(&padded_event("resume", seq)).is_ok() {
+            resumed += 1;
+        }
+    }
+    json!({
+        "ok": true,
+        "written_before": written_before,
+        "first_kind": kind(&first),
+        "first_transient": first.is_transient(),
+        "refused": refused,
+        "dropped_while_full": dropped_while_full,
+        "dropped_at_end": log.dropped(),
+        "resumed": resumed,
+    })
 }
 
 // ------------------------------------------------------------------ parent
@@ -259,7 +329,7 @@ fn overlapping_runs_wait_for_each_other_and_never_interleave() {
     let (events, stats) = read_events(&path).unwrap();
     assert_eq!(stats.corrupt, 0, "{stats:?}");
     assert_eq!(stats.blank, 0, "{stats:?}");
-    assert_eq!(stats.parsed, 2 + CHILDREN * EACH, "{stats:?}");
+    assert_eq!(stats.objects as usize, 2 + CHILDREN * EACH, "{stats:?}");
     assert!(fs::read(&path).unwrap().ends_with(b"\n"));
 
     // The parent's two lines first, then one contiguous run per child.
@@ -352,7 +422,7 @@ fn a_short_write_at_the_size_limit_leaves_only_complete_lines() {
     );
     assert!(bytes.ends_with(b"\n"));
     let (events, stats) = read_events(&path).unwrap();
-    assert_eq!((stats.lines, stats.parsed, stats.corrupt), (10, 10, 0));
+    assert_eq!((stats.lines, stats.objects, stats.corrupt), (10, 10, 0));
     let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, (0..10).collect::<Vec<_>>());
 
@@ -404,7 +474,71 @@ fn a_run_killed_mid_line_is_fenced_off_by_the_next_run() {
         "existing bytes changed"
     );
     let (events, stats) = read_events(&path).unwrap();
-    assert_eq!((stats.lines, stats.parsed, stats.corrupt), (4, 3, 1));
+    assert_eq!((stats.lines, stats.objects, stats.corrupt), (4, 3, 1));
     assert_eq!(stats.first_corrupt_line, Some(2));
     assert_eq!(events[1]["writer"], "next");
+}
+
+#[test]
+fn a_write_refused_at_the_size_limit_is_transient_counted_and_retried() {
+    let dir = Scratch::new("resume");
+    let path = dir.0.join("events.jsonl");
+    // Five lines fit; the sixth crosses the limit half-way (short write).
+    let limit = 5 * LINE_LEN + LINE_LEN / 2;
+    let result = child_result(spawn_child(
+        "fsize-resume",
+        &path,
+        &[(FSIZE, limit.to_string()), (LINES, "3".into())],
+    ));
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["written_before"], 5, "{result}");
+    assert_eq!(result["first_kind"], "Write", "{result}");
+    assert_eq!(result["first_transient"], true, "{result}");
+    assert_eq!(
+        result["refused"],
+        json!([["Write", true], ["Write", true], ["Write", true]]),
+        "{result}"
+    );
+    assert_eq!(result["dropped_while_full"], 4, "{result}");
+    assert_eq!(result["resumed"], 3, "{result}");
+    assert_eq!(result["dropped_at_end"], 4, "{result}");
+
+    // Only complete lines: the five before, none of the four refused, the
+    // three after the limit was lifted.
+    let (events, stats) = read_events(&path).unwrap();
+    assert_eq!(
+        (stats.lines, stats.objects, stats.corrupt),
+        (8, 8, 0),
+        "{stats:?}"
+    );
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, vec![0, 1, 2, 3, 4, 9, 10, 11]);
+}
+
+#[test]
+fn a_reader_holding_a_shared_flock_on_the_log_does_not_block_the_writer() {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::new("reader-lock");
+    let path = dir.0.join("events.jsonl");
+    fs::write(&path, "").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    // A reader (tail, a backup tool, `flock -s`) takes a shared lock.
+    let reader = fs::File::open(&path).unwrap();
+    // SAFETY: `reader` keeps the descriptor open; flock takes no pointers.
+    let rc = unsafe { libc::flock(reader.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
+    assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
+
+    let mut log = EventLog::open(&path, Duration::ZERO).unwrap_or_else(|e| panic!("{e}"));
+    log.append(&json!({ "writer": "w", "seq": 0 }).to_string())
+        .unwrap();
+    drop(log);
+    let (events, _) = read_events(&path).unwrap();
+    assert_eq!(events.len(), 1);
+    // The writers' lock lives beside the log, readable only by its owner,
+    // so a reader cannot take it.
+    let lock = dir.0.join("events.jsonl.lock");
+    let mode = fs::metadata(&lock).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "lock file mode {mode:o}");
+    drop(reader);
 }

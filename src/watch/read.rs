@@ -279,6 +279,47 @@ pub fn open(path: &Path) -> Result<LogReader<BufReader<File>>, OpenError> {
     Ok(LogReader::new(BufReader::with_capacity(1 << 16, file)))
 }
 
+/// How [`json_objects`] classified the lines of a file.
+///
+/// `lines == objects + corrupt + blank` always holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ObjectCounts {
+    pub lines: u64,
+    /// Lines that are one JSON object.
+    pub objects: u64,
+    /// Lines that are not (torn, garbage, invalid UTF-8, over-long).
+    pub corrupt: u64,
+    pub blank: u64,
+    /// 1-based number of the first corrupt line.
+    pub first_corrupt_line: Option<u64>,
+}
+
+/// Every line of a file that is one JSON object, as a value, whatever its
+/// schema or kind: for checking the file itself (the log writer's
+/// guarantees: whole lines, nothing torn), not what it means.
+pub fn json_objects(path: &Path) -> io::Result<(Vec<serde_json::Value>, ObjectCounts)> {
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut values = Vec::new();
+    let mut counts = ObjectCounts::default();
+    let mut line = Vec::new();
+    while let Some(overlong) = next_line(&mut reader, &mut line, MAX_LINE_BYTES)? {
+        counts.lines += 1;
+        let text = line.trim_ascii();
+        match serde_json::from_slice::<serde_json::Value>(text) {
+            _ if text.is_empty() && !overlong => counts.blank += 1,
+            Ok(v) if v.is_object() && !overlong => {
+                values.push(v);
+                counts.objects += 1;
+            }
+            _ => {
+                counts.corrupt += 1;
+                counts.first_corrupt_line.get_or_insert(counts.lines);
+            }
+        }
+    }
+    Ok((values, counts))
+}
+
 /// Reads the next line (without its `\n`) into `line`, keeping at most `cap`
 /// bytes. `None` at end of input, else `Some(true)` if the line was longer
 /// than `cap` (then `line` holds only a prefix and must not be trusted).

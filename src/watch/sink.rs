@@ -125,24 +125,25 @@ impl<W: Write> Sink for JsonSink<W> {
 /// Every record into the `--log` file.
 ///
 /// A failed append that can heal (disk full, quota, file too large, I/O
-/// error) does not end the watch: the line is dropped and counted, one
-/// warning goes to stderr, and when appends work again one more line says
-/// how many were lost. Anything else ends the watch.
+/// error) does not end the watch: the line is dropped and counted by the
+/// log, one warning goes to stderr, and when appends work again one more
+/// line says how many were lost. Anything else ends the watch.
 pub struct LogSink {
     log: EventLog,
-    /// Lines dropped since the last successful append.
-    failing: u64,
-    /// Lines dropped in all.
-    pub dropped: u64,
+    failing: bool,
 }
 
 impl LogSink {
     pub fn new(log: EventLog) -> LogSink {
         LogSink {
             log,
-            failing: 0,
-            dropped: 0,
+            failing: false,
         }
+    }
+
+    /// Lines that could not be written, in all.
+    pub fn dropped(&self) -> u64 {
+        self.log.dropped()
     }
 }
 
@@ -150,22 +151,23 @@ impl Sink for LogSink {
     fn record(&mut self, record: &Record) -> Result<(), SinkError> {
         match self.log.append(&record.to_json_line()) {
             Ok(()) => {
-                if self.failing > 0 {
+                if self.failing {
+                    self.failing = false;
                     eprintln!(
-                        "wifidiag: logging to {} resumed; {} line(s) were lost",
-                        self.log.path().display(),
-                        self.failing
+                        "wifidiag: logging resumed; {} line(s) were lost",
+                        self.log.dropped()
                     );
-                    self.failing = 0;
                 }
                 Ok(())
             }
-            Err(e) if transient(&e) => {
-                if self.failing == 0 {
-                    eprintln!("wifidiag: {e}; watching goes on, lines are dropped until the log can be written again");
+            Err(e) if e.is_transient() => {
+                if !self.failing {
+                    self.failing = true;
+                    eprintln!(
+                        "wifidiag: {e}; watching goes on, {} line(s) not logged so far",
+                        self.log.dropped()
+                    );
                 }
-                self.failing += 1;
-                self.dropped += 1;
                 Ok(())
             }
             Err(e) => Err(SinkError::Log(e)),
@@ -179,13 +181,4 @@ impl Sink for Summary {
         self.observe(record);
         Ok(())
     }
-}
-
-/// Whether a failed append may succeed later (the disk fills and empties).
-/// TODO(merge): the log writer's own `LogError::is_transient`.
-fn transient(e: &LogError) -> bool {
-    matches!(
-        e,
-        LogError::Write { .. } | LogError::WriteNotRolledBack { .. }
-    )
 }

@@ -98,6 +98,10 @@ pub struct Summary {
     pub signal: BTreeMap<MacAddr, SignalStats>,
     /// Why the last run stopped.
     pub stop_reason: Option<String>,
+    /// Lines the watch could not write to its log (disk full); only known
+    /// at the end of a watch, 0 in a report.
+    #[serde(skip)]
+    pub log_lines_lost: u64,
     #[serde(skip)]
     signal_acc: BTreeMap<MacAddr, SignalAcc>,
     #[serde(skip)]
@@ -272,6 +276,13 @@ pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> 
     }
     if let Some(reason) = &s.stop_reason {
         writeln!(out, "Last run stopped: {}", terminal_safe(reason))?;
+    }
+    if s.log_lines_lost > 0 {
+        writeln!(
+            out,
+            "{} line(s) could not be written to the log (disk full or I/O errors)",
+            s.log_lines_lost
+        )?;
     }
     if s.suspends > 0 {
         writeln!(
