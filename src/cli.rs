@@ -338,7 +338,7 @@ pub struct WatchArgs {
     #[arg(long = "target", value_name = "HOST[:PORT]")]
     pub targets: Vec<String>,
 
-    /// Read more targets from a file: one HOST[:PORT] per line, # comments
+    /// Read more targets from a file: one `HOST[:PORT]` per line, # comments
     ///
     /// A regular file of at most 64 KiB (a FIFO, a device or a directory is
     /// refused); its targets count towards the limit of 32.

@@ -8,11 +8,10 @@
 //! testable with constructed messages.
 
 use crate::model::{MacAddr, Mhz};
-use netlink_packet_route::address::{AddressAttribute, AddressMessage};
-use netlink_packet_route::link::{LinkFlags, LinkMessage};
-use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteHeader, RouteMessage};
+use netlink_packet_route::address::AddressMessage;
+use netlink_packet_route::link::LinkMessage;
+use netlink_packet_route::route::RouteMessage;
 use netlink_packet_route::RouteNetlinkMessage;
-use std::net::IpAddr;
 use wl_nl80211::packet_core::Nla;
 use wl_nl80211::{
     Nl80211Attr, Nl80211Command, Nl80211CqmAttr, Nl80211CqmRssiThresholdEvent, Nl80211Message,
@@ -191,55 +190,34 @@ pub fn from_rtnetlink(msg: &RouteNetlinkMessage) -> Option<KernelEvent> {
     }
 }
 
+// Links, addresses and routes are read by the same functions as the
+// dumps `status` makes (route.rs), so an event and a dump never disagree.
+
 fn link_event(link: &LinkMessage, removed: bool) -> KernelEvent {
+    let state = super::route::link_state(link);
     KernelEvent::Link {
-        ifindex: link.header.index,
-        name: link.attributes.iter().find_map(|a| match a {
-            netlink_packet_route::link::LinkAttribute::IfName(n) => Some(n.clone()),
-            _ => None,
-        }),
-        carrier: link.header.flags.contains(LinkFlags::LowerUp),
+        ifindex: state.ifindex,
+        name: state.name,
+        carrier: state.carrier,
         removed,
     }
 }
 
 fn address_event(msg: &AddressMessage, added: bool) -> Option<KernelEvent> {
-    let mut address = None;
-    let mut local = None;
-    for attr in &msg.attributes {
-        match attr {
-            AddressAttribute::Address(ip) => address = Some(*ip),
-            AddressAttribute::Local(ip) => local = Some(*ip),
-            _ => {}
-        }
-    }
+    let a = super::route::if_address(msg)?;
     Some(KernelEvent::Address {
-        ifindex: msg.header.index,
-        address: local.or(address)?,
-        prefix_len: msg.header.prefix_len,
+        ifindex: a.ifindex,
+        address: a.address,
+        prefix_len: a.prefix_len,
         added,
     })
 }
 
 fn route_event(route: &RouteMessage, added: bool) -> Option<KernelEvent> {
-    if route.header.destination_prefix_length != 0
-        || route.header.table != RouteHeader::RT_TABLE_MAIN
-    {
-        return None;
-    }
-    let mut gateway = None;
-    let mut oif = None;
-    for attr in &route.attributes {
-        match attr {
-            RouteAttribute::Gateway(RouteAddress::Inet(ip)) => gateway = Some(IpAddr::V4(*ip)),
-            RouteAttribute::Gateway(RouteAddress::Inet6(ip)) => gateway = Some(IpAddr::V6(*ip)),
-            RouteAttribute::Oif(i) => oif = Some(*i),
-            _ => {}
-        }
-    }
+    let r = super::route::default_route(route)?;
     Some(KernelEvent::DefaultRoute {
-        ifindex: oif,
-        gateway,
+        ifindex: r.ifindex,
+        gateway: r.gateway,
         added,
     })
 }
@@ -387,6 +365,54 @@ mod tests {
                 low: true,
                 level: Some(-81)
             })
+        );
+    }
+
+    fn route(table_attr: Option<u32>, gateway: &str, oif: u32) -> RouteMessage {
+        use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteHeader};
+        let mut r = RouteMessage::default();
+        r.header.table = RouteHeader::RT_TABLE_MAIN;
+        r.header.destination_prefix_length = 0;
+        match gateway.parse::<std::net::IpAddr>().unwrap() {
+            std::net::IpAddr::V4(ip) => r
+                .attributes
+                .push(RouteAttribute::Gateway(RouteAddress::Inet(ip))),
+            std::net::IpAddr::V6(ip) => r
+                .attributes
+                .push(RouteAttribute::Gateway(RouteAddress::Inet6(ip))),
+        }
+        r.attributes.push(RouteAttribute::Oif(oif));
+        if let Some(t) = table_attr {
+            r.attributes.push(RouteAttribute::Table(t));
+        }
+        r
+    }
+
+    /// A route event and a route dump read routes with one function: the
+    /// event used to skip the `RTA_TABLE` check the dump makes.
+    #[test]
+    fn default_route_events_follow_the_dump_rules() {
+        let main = RouteNetlinkMessage::NewRoute(route(None, "10.77.0.1", 3));
+        assert_eq!(
+            from_rtnetlink(&main),
+            Some(KernelEvent::DefaultRoute {
+                ifindex: Some(3),
+                gateway: Some("10.77.0.1".parse().unwrap()),
+                added: true
+            })
+        );
+        let v6 = RouteNetlinkMessage::DelRoute(route(None, "fe80::1", 3));
+        assert!(matches!(
+            from_rtnetlink(&v6),
+            Some(KernelEvent::DefaultRoute { added: false, gateway: Some(g), .. }) if g.is_ipv6()
+        ));
+        let other_table = RouteNetlinkMessage::NewRoute(route(Some(1000), "10.99.0.1", 3));
+        assert_eq!(from_rtnetlink(&other_table), None);
+        let mut not_default = route(None, "10.77.0.1", 3);
+        not_default.header.destination_prefix_length = 24;
+        assert_eq!(
+            from_rtnetlink(&RouteNetlinkMessage::NewRoute(not_default)),
+            None
         );
     }
 }

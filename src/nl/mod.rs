@@ -48,7 +48,7 @@ pub enum ScanOutcome {
 /// An open nl80211 session.
 ///
 /// Requests and dumps go over a blocking generic-netlink socket
-/// ([`genl::GenlSocket`]); only [`Nl80211::trigger_scan`], which waits for
+/// (`genl::GenlSocket`); only [`Nl80211::trigger_scan`], which waits for
 /// an event, starts wl-nl80211's async machinery.
 pub struct Nl80211 {
     sock: genl::GenlSocket,

@@ -59,7 +59,7 @@ pub fn ip_state() -> Result<IpState> {
     })
 }
 
-fn link_state(link: &LinkMessage) -> LinkState {
+pub(super) fn link_state(link: &LinkMessage) -> LinkState {
     let mut state = LinkState {
         ifindex: link.header.index,
         name: None,
@@ -89,7 +89,7 @@ fn oper_state(state: State) -> OperState {
     }
 }
 
-fn if_address(msg: &AddressMessage) -> Option<IfAddress> {
+pub(super) fn if_address(msg: &AddressMessage) -> Option<IfAddress> {
     // IFA_LOCAL is the interface's own address on point-to-point links;
     // IFA_ADDRESS otherwise (for IPv6 only IFA_ADDRESS is sent).
     let mut address = None;
@@ -108,7 +108,8 @@ fn if_address(msg: &AddressMessage) -> Option<IfAddress> {
     })
 }
 
-fn default_route(route: &RouteMessage) -> Option<DefaultRoute> {
+/// A default route of the main table; `None` for any other route.
+pub(super) fn default_route(route: &RouteMessage) -> Option<DefaultRoute> {
     let header = &route.header;
     if header.destination_prefix_length != 0 || header.table != RouteHeader::RT_TABLE_MAIN {
         return None;

@@ -138,7 +138,7 @@ impl Cause {
 }
 
 /// Every kind of record, with its fields. Written flat into its record,
-/// with `kind` as tag (see [`flat`]).
+/// with `kind` as tag (see the `flat` module).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {

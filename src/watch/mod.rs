@@ -1,11 +1,21 @@
 //! `wifidiag watch`: Wi-Fi events, link samples and reachability probes on
 //! one timeline, and a verdict for every outage.
 //!
-//! The pure core — the event model ([`event`]), outage tracking and
-//! verdicts ([`verdict`]), roaming pathologies ([`pathology`]) — is tested
-//! with recorded sequences, including signals the lab cannot produce. The
-//! I/O edges are [`probe`] (ICMP, TCP, DNS) and [`log`] (cron-safe JSON
-//! Lines); the nl80211/rtnetlink event sources live in [`crate::nl`].
+//! The pure core, tested with scripted and recorded sequences (including
+//! signals the lab cannot produce):
+//! - [`engine`]: the state machine, fed [`engine::Input`]s and answering
+//!   with the [`event::Record`]s to publish;
+//! - [`event`]: the record type, written to the log and read back as the
+//!   same type (`wifidiag.event/1`);
+//! - [`verdict`] (outages and their causes), [`pathology`] (roaming
+//!   patterns), [`summary`] (one accumulator and renderer for the end of a
+//!   watch and for `report`), [`clock`] (sleeps and clock steps, told apart
+//!   from outages), [`reason`] (802.11 reason and status codes).
+//!
+//! The edges: [`session`] (the loop around the engine: kernel reads and
+//! listeners, clocks, signals), [`sink`] (where records go), [`probe`]
+//! (ICMP, TCP, DNS), [`log`] (the cron-safe JSON Lines writer) and
+//! [`read`] (the streaming reader).
 
 pub mod clock;
 pub mod engine;
