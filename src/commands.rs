@@ -480,15 +480,15 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             .next_record()
             .with_context(|| format!("reading {}", path.display()))?
         {
-            let record = match &opts.redact {
+            match &opts.redact {
+                // Fail closed: a record that cannot be redacted is left out.
                 Some(r) => {
-                    let mut v = record.to_json_value();
-                    r.apply(&mut v);
-                    serde_json::from_value(v).unwrap_or(record)
+                    if let Some(red) = record.redacted(r) {
+                        summary.observe(&red);
+                    }
                 }
-                None => record,
-            };
-            summary.observe(&record);
+                None => summary.observe(&record),
+            }
         }
         warn_skipped(path, reader.stats());
         stats.add(reader.stats());

@@ -135,7 +135,7 @@ impl<R: BufRead> LogReader<R> {
                 self.stats.first_corrupt_line.get_or_insert(n);
                 continue;
             }
-            match serde_json::from_slice::<LineParse>(text).or_else(|e| kind_first(text).ok_or(e)) {
+            match serde_json::from_slice::<LineParse>(text) {
                 Ok(LineParse::Event {
                     record,
                     unknown_fields,
@@ -179,28 +179,6 @@ impl<R: BufRead> LogReader<R> {
     pub fn stats(&self) -> &ReadStats {
         &self.stats
     }
-}
-
-/// The slow path for a line whose `kind` came after some of its fields (a
-/// hand-edited or foreign-written line; this program writes `kind` before
-/// the fields): the object rewritten with `kind` first, parsed again.
-fn kind_first(text: &[u8]) -> Option<LineParse> {
-    let serde_json::Value::Object(map) = serde_json::from_slice(text).ok()? else {
-        return None;
-    };
-    let mut out = String::with_capacity(text.len());
-    out.push('{');
-    let kind = map.get("kind")?;
-    out.push_str("\"kind\":");
-    out.push_str(&kind.to_string());
-    for (k, v) in map.iter().filter(|(k, _)| *k != "kind") {
-        out.push(',');
-        out.push_str(&serde_json::Value::String(k.clone()).to_string());
-        out.push(':');
-        out.push_str(&v.to_string());
-    }
-    out.push('}');
-    serde_json::from_str(&out).ok()
 }
 
 /// `Some(schema)` when `text` is a JSON object (`schema` its string

@@ -87,7 +87,17 @@ impl Fanout<'_, '_> {
     fn send(&mut self, records: &mut Vec<Record>) -> Result<(), SinkError> {
         for record in records.drain(..) {
             let record = match self.redact {
-                Some(r) => redact(r, record),
+                Some(r) => match record.redacted(r) {
+                    Some(red) => red,
+                    // Fail closed: never the unredacted record.
+                    None => {
+                        self.notice(&format!(
+                            "a {} record could not be redacted and was not written",
+                            record.kind.name()
+                        ));
+                        continue;
+                    }
+                },
                 None => record,
             };
             for sink in self.sinks.iter_mut() {
@@ -109,14 +119,6 @@ impl Fanout<'_, '_> {
         self.sinks.iter_mut().for_each(|s| s.clear_status());
         eprintln!("wifidiag: {text}");
     }
-}
-
-/// A record with its identifiers replaced by pseudonyms: through its JSON
-/// form, so the same rules cover the log, `--json` and the human stream.
-fn redact(redactor: &Redactor, record: Record) -> Record {
-    let mut value = record.to_json_value();
-    redactor.apply(&mut value);
-    serde_json::from_value(value).unwrap_or(record)
 }
 
 /// What the watch found at start.

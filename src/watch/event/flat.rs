@@ -8,13 +8,16 @@
 //! - writing: [`FlatKind`] is a serializer that turns the enum's variant into
 //!   a `"kind"` entry and its fields into entries of the open map;
 //! - reading: [`FlatVisitor`] walks the object once. Keys before `kind` fill
-//!   the envelope; at `kind` it hands the *rest of the same map* to the
+//!   the envelope (other keys before it are held as values: a JSON value's
+//!   keys are sorted, and other writers may put `kind` anywhere); at `kind`
+//!   it hands the held fields and then the *rest of the same map* to the
 //!   variant's derived visitor through [`Fields`], which also catches `ts`,
 //!   `iface` and `schema` wherever they appear and counts keys the variant
 //!   does not know (skipped, never fatal).
 //!
-//! Nothing is buffered into an intermediate value (serde's internally tagged
-//! enums buffer every field first), which is what makes `report` over a
+//! In wifidiag's own lines `kind` comes right after the envelope, so nothing
+//! is buffered into an intermediate value (serde's internally tagged enums
+//! buffer every field first), which is what makes `report` over a
 //! million-line log fast.
 
 use super::{Kind, Millis};
@@ -165,6 +168,7 @@ impl<M: SerializeMap> SerializeStructVariant for FlatKind<'_, M> {
 // ---------------------------------------------------------------------------
 // Reading
 // ---------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
 
 /// What one flat object held.
 #[derive(Debug, Default)]
@@ -177,6 +181,9 @@ pub(super) struct Flat<'de> {
     pub kind: Option<Result<Kind, String>>,
     /// Keys that neither the envelope nor the kind knows.
     pub unknown_fields: u32,
+    /// Fields that came before `kind` (a JSON value's keys are sorted, and
+    /// other writers may put `kind` anywhere): held until the kind is known.
+    early: Vec<(String, serde_json::Value)>,
 }
 
 /// Reads one flat object into a [`Flat`].
@@ -202,11 +209,23 @@ impl<'de> Visitor<'de> for FlatVisitor {
                 };
                 let kind = access.read()?;
                 flat.kind = Some(kind.ok_or_else(|| name.into_owned()));
-                // The variant's visitor consumed the rest of the map.
+                // The kind took the early fields it knows; the rest of the
+                // map was consumed by its visitor.
+                flat.unknown_fields += flat.early.len() as u32;
+                flat.early.clear();
                 return Ok(flat);
             }
-            envelope_field(&key, &mut map, &mut flat)?;
+            match &*key {
+                "schema" | "ts" | "iface" => envelope_field(&key, &mut map, &mut flat)?,
+                _ => {
+                    let value: serde_json::Value = map.next_value()?;
+                    flat.early.push((key.into_owned(), value));
+                }
+            }
         }
+        // No kind at all: whatever else came is unknown.
+        flat.unknown_fields += flat.early.len() as u32;
+        flat.early.clear();
         Ok(flat)
     }
 }
@@ -255,6 +274,7 @@ impl<'de, A: MapAccess<'de>> KindAccess<'_, 'de, A> {
                 self.map.next_value::<IgnoredAny>()?;
             }
         }
+        self.flat.early.clear();
         Ok(None)
     }
 }
@@ -300,7 +320,8 @@ impl<'de, A: MapAccess<'de>> de::VariantAccess<'de> for &mut KindAccess<'_, 'de,
     type Error = A::Error;
 
     fn unit_variant(self) -> Result<(), A::Error> {
-        // No fields of its own: whatever follows is envelope or unknown.
+        // No fields of its own: whatever follows is envelope or unknown
+        // (the early fields are counted as unknown by the caller).
         while let Some(key) = self.map.next_key::<Cow<'de, str>>()? {
             envelope_field(&key, self.map, self.flat)?;
         }
@@ -312,8 +333,16 @@ impl<'de, A: MapAccess<'de>> de::VariantAccess<'de> for &mut KindAccess<'_, 'de,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
+        // The early fields this kind knows go first; what stays in `early`
+        // is unknown to it.
+        let (known, unknown): (Vec<_>, Vec<_>) = std::mem::take(&mut self.flat.early)
+            .into_iter()
+            .partition(|(k, _)| fields.contains(&k.as_str()));
+        self.flat.early = unknown;
         visitor.visit_map(Fields {
             fields,
+            early: known.into_iter(),
+            pending: None,
             map: &mut *self.map,
             flat: &mut *self.flat,
         })
@@ -328,10 +357,14 @@ impl<'de, A: MapAccess<'de>> de::VariantAccess<'de> for &mut KindAccess<'_, 'de,
     }
 }
 
-/// The rest of the map, as the variant's own fields: envelope keys are
-/// taken out on the way, unknown keys skipped and counted.
+/// The kind's own fields: those that came before `kind`, then the rest of
+/// the map, where envelope keys are taken out on the way and unknown keys
+/// skipped and counted.
 struct Fields<'a, 'de, A> {
     fields: &'static [&'static str],
+    early: std::vec::IntoIter<(String, serde_json::Value)>,
+    /// The value of the early field whose key was just handed out.
+    pending: Option<serde_json::Value>,
     map: &'a mut A,
     flat: &'a mut Flat<'de>,
 }
@@ -343,6 +376,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, 'de, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        if let Some((key, value)) = self.early.next() {
+            self.pending = Some(value);
+            return seed
+                .deserialize(de::value::StringDeserializer::new(key))
+                .map(Some);
+        }
         while let Some(key) = self.map.next_key::<Cow<'de, str>>()? {
             if self.fields.contains(&&*key) {
                 return match key {
@@ -359,6 +398,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, 'de, A> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.map.next_value_seed(seed)
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value).map_err(de::Error::custom),
+            None => self.map.next_value_seed(seed),
+        }
     }
 }
