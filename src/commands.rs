@@ -469,29 +469,29 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     let mut summary = Summary::default();
     let mut stats = ReadStats::default();
     for path in &args.files {
-        let mut reader = match read::open(path) {
-            Ok(r) => r,
+        // Large files are read in parts side by side; a record that cannot
+        // be redacted is left out (fail closed).
+        let parts = match read::fold_file(path, Summary::default, |s, record| match &opts.redact {
+            Some(r) => {
+                if let Some(red) = record.redacted(r) {
+                    s.observe(&red);
+                }
+            }
+            None => s.observe(&record),
+        }) {
+            Ok(parts) => parts,
             Err(e) => {
                 eprintln!("wifidiag: {e}");
                 return Ok(e.exit_code());
             }
         };
-        while let Some(record) = reader
-            .next_record()
-            .with_context(|| format!("reading {}", path.display()))?
-        {
-            match &opts.redact {
-                // Fail closed: a record that cannot be redacted is left out.
-                Some(r) => {
-                    if let Some(red) = record.redacted(r) {
-                        summary.observe(&red);
-                    }
-                }
-                None => summary.observe(&record),
-            }
+        let mut file_stats = ReadStats::default();
+        for (part, part_stats) in parts {
+            summary.merge(part);
+            file_stats.append(&part_stats);
         }
-        warn_skipped(path, reader.stats());
-        stats.add(reader.stats());
+        warn_skipped(path, &file_stats);
+        stats.add(&file_stats);
     }
     summary.finish();
     if opts.json {

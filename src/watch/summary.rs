@@ -198,6 +198,54 @@ impl Summary {
         }
     }
 
+    /// Folds in the summary of what comes after this one (the next part of
+    /// a file read in parallel, or the next file): the same as having
+    /// observed its records after these.
+    pub fn merge(&mut self, later: Summary) {
+        self.runs += later.runs;
+        for h in later.hosts {
+            if self.hosts.len() < MAX_HOSTS {
+                self.hosts.insert(h);
+            }
+        }
+        self.first_ts = match (self.first_ts, later.first_ts) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_ts = self.last_ts.max(later.last_ts);
+        self.events += later.events;
+        self.outage_count += later.outage_count;
+        let room = MAX_ROWS.saturating_sub(self.outages.len());
+        self.outages.extend(later.outages.into_iter().take(room));
+        for (cause, n) in later.causes {
+            *self.causes.entry(cause).or_default() += n;
+        }
+        for (key, (name, n)) in later.reasons {
+            self.reasons.entry(key).or_insert_with(|| (name, 0)).1 += n;
+        }
+        self.roams += later.roams;
+        self.pattern_count += later.pattern_count;
+        let room = MAX_ROWS.saturating_sub(self.patterns.len());
+        self.patterns.extend(later.patterns.into_iter().take(room));
+        self.interface_removals += later.interface_removals;
+        self.suspends += later.suspends;
+        self.suspended_ms = self.suspended_ms.saturating_add(later.suspended_ms);
+        for (b, a) in later.signal_acc {
+            if let Some(e) = self.signal_acc.get_mut(&b) {
+                e.samples += a.samples;
+                e.sum = e.sum.saturating_add(a.sum);
+                e.min = e.min.min(a.min);
+                e.max = e.max.max(a.max);
+            } else if self.signal_acc.len() < MAX_BSSIDS {
+                self.signal_acc.insert(b, a);
+            }
+        }
+        if later.stop_reason.is_some() {
+            self.stop_reason = later.stop_reason;
+        }
+        self.log_lines_lost += later.log_lines_lost;
+    }
+
     /// Settles the derived fields (disconnect table, signal means) after
     /// the last [`observe`](Self::observe).
     pub fn finish(&mut self) {

@@ -285,13 +285,9 @@ impl<'de, A: MapAccess<'de>> de::Deserializer<'de> for &mut KindAccess<'_, 'de, 
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _: &'static str,
-        variants: &'static [&'static str],
+        _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        if !variants.contains(&self.name) {
-            self.known = false;
-            return Err(de::Error::custom("unknown kind"));
-        }
         visitor.visit_enum(self)
     }
 
@@ -311,8 +307,16 @@ impl<'de, A: MapAccess<'de>> de::EnumAccess<'de> for &mut KindAccess<'_, 'de, A>
     type Variant = Self;
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), A::Error> {
+        // The derived identifier fails only on a name that is not one of
+        // the variants: a kind this version does not know.
         let name = de::value::StrDeserializer::<A::Error>::new(self.name);
-        Ok((seed.deserialize(name)?, self))
+        match seed.deserialize(name) {
+            Ok(variant) => Ok((variant, self)),
+            Err(e) => {
+                self.known = false;
+                Err(e)
+            }
+        }
     }
 }
 

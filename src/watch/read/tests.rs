@@ -152,3 +152,64 @@ fn open_refuses_what_is_not_a_regular_file() {
     assert_eq!(missing.exit_code(), crate::ExitCode::Failure);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A file read in parts side by side gives the records and counts of a
+/// read from start to end, line numbers included.
+#[test]
+fn a_file_read_in_parts_is_read_whole() {
+    let dir = std::env::temp_dir().join(format!("wifidiag-fold-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("events.jsonl");
+    let mut data = Vec::new();
+    for i in 0..300u64 {
+        data.extend_from_slice(line(&deauth(1_795_905_459_000 + i)).as_bytes());
+        if i % 97 == 5 {
+            data.extend_from_slice(b"{\"torn\":\n");
+        }
+        if i % 89 == 7 {
+            data.extend_from_slice(b"\n");
+        }
+    }
+    data.extend_from_slice(b"{\"schema\":\"wifidiag.event/1\",\"kind\":\"link\",\"up\":1}\n");
+    std::fs::write(&path, &data).unwrap();
+    let (whole, whole_stats) = read_all(&data);
+    for parts in [1, 2, 3, 7, 64] {
+        let got = fold_parts(&path, Some(parts), Vec::new, |v: &mut Vec<Record>, r| {
+            v.push(r)
+        })
+        .unwrap();
+        assert_eq!(got.len() as u64, parts);
+        let mut records = Vec::new();
+        let mut stats = ReadStats::default();
+        for (part, part_stats) in got {
+            records.extend(part);
+            stats.append(&part_stats);
+        }
+        assert_eq!(records, whole, "{parts} parts");
+        assert_eq!(stats, whole_stats, "{parts} parts");
+    }
+    assert_eq!(whole_stats.first_corrupt_line, Some(7));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn parts_start_at_line_starts() {
+    let dir = std::env::temp_dir().join(format!("wifidiag-bounds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("lines");
+    let data = b"a\nbb\n\nccc\ndddd\n\n\ne";
+    std::fs::write(&path, data).unwrap();
+    let file = File::open(&path).unwrap();
+    for parts in 1..12 {
+        let b = line_bounds(&file, data.len() as u64, parts).unwrap();
+        assert_eq!(b.len() as u64, parts + 1);
+        assert_eq!((b[0], *b.last().unwrap()), (0, data.len() as u64));
+        assert!(b.windows(2).all(|w| w[0] <= w[1]), "{b:?}");
+        assert!(
+            b.iter()
+                .all(|&x| x == 0 || x == data.len() as u64 || data[x as usize - 1] == b'\n'),
+            "{b:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -213,3 +213,42 @@ fn an_empty_summary_renders() {
     render(&mut text, &s, false).unwrap();
     assert!(String::from_utf8(text).unwrap().contains("No outage."));
 }
+
+/// Two summaries merged say what one summary of all the records says.
+#[test]
+fn merging_is_observing_in_order() {
+    let records = vec![
+        start(1_000, "laptop-7"),
+        at(60_000, Kind::disconnected(Some(AP1), 3, Initiator::Ap)),
+        outage(63_000, Cause::Wifi, "s1"),
+        sample(64_000, -50),
+        at(
+            65_000,
+            Kind::Stop {
+                reason: "a".into(),
+                outages: 1,
+            },
+        ),
+        start(300_100, "laptop-8"),
+        at(360_000, Kind::disconnected(Some(AP1), 3, Initiator::Ap)),
+        sample(361_000, -70),
+        outage(480_000, Cause::Lan, "s2"),
+        at(
+            490_000,
+            Kind::Stop {
+                reason: "b".into(),
+                outages: 1,
+            },
+        ),
+    ];
+    let whole = fold(&records);
+    for cut in 0..=records.len() {
+        let mut first = Summary::default();
+        records[..cut].iter().for_each(|r| first.observe(r));
+        let mut second = Summary::default();
+        records[cut..].iter().for_each(|r| second.observe(r));
+        first.merge(second);
+        first.finish();
+        assert_eq!(first, whole, "cut at {cut}");
+    }
+}
