@@ -164,7 +164,8 @@ impl Sink for LogSink {
                 if !self.failing {
                     self.failing = true;
                     eprintln!(
-                        "wifidiag: {e}; watching goes on, {} line(s) not logged so far",
+                        "wifidiag: cannot write to {}: {e}; watching goes on, {} line(s) not logged so far",
+                        self.log.path().display(),
                         self.log.dropped()
                     );
                 }
