@@ -1,6 +1,6 @@
 //! `wifidiag channels`: the `wifidiag.channels/1` document and its tables.
 
-use super::table::{new_table, NONE};
+use super::table::{new_table, SafeRows, NONE};
 use crate::channels::{on_20mhz_grid, ChannelAnalysis, Contribution, Radio};
 use crate::freq::{Band, Channel};
 use crate::model::{MacAddr, Mhz, Ssid};
@@ -257,7 +257,7 @@ impl ChannelsReport {
                 r.band, r.channel, r.width_mhz, r.score, r.confidence
             )?;
             for reason in &r.reasons {
-                writeln!(out, "  - {reason}")?;
+                writeln!(out, "  - {}", crate::escape::terminal_safe(reason))?;
             }
         }
         for band in [Band::Ghz2_4, Band::Ghz5, Band::Ghz6] {
@@ -312,7 +312,7 @@ impl ChannelsReport {
                 {
                     flags.push("yours");
                 }
-                table.add_row(vec![
+                table.add_safe_row(vec![
                     band.to_string(),
                     c.channel.to_string(),
                     c.score.map_or(NONE.into(), |s| format!("{s:.2}")),
@@ -335,11 +335,11 @@ impl ChannelsReport {
                 self.confidence
             )?;
             for m in &self.missing {
-                writeln!(out, "  - {m}")?;
+                writeln!(out, "  - {}", crate::escape::terminal_safe(m))?;
             }
         }
         if let Some(notice) = &self.notice {
-            writeln!(out, "Note: {notice}")?;
+            writeln!(out, "Note: {}", crate::escape::terminal_safe(notice))?;
         }
         writeln!(out, "How scores are computed: docs/channel-scoring.md")
     }

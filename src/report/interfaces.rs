@@ -1,6 +1,6 @@
 //! `wifidiag interfaces`: the `wifidiag.interfaces/1` document and its table.
 
-use super::table::{new_table, NONE};
+use super::table::{new_table, SafeRows, NONE};
 use crate::freq::Band;
 use crate::model::{IfType, MacAddr, Mhz, Ssid, WirelessInterface};
 use crate::output::{Envelope, Redact, Redactor};
@@ -94,7 +94,7 @@ impl InterfacesReport {
             ],
         );
         for entry in &self.interfaces {
-            table.add_row(vec![
+            table.add_safe_row(vec![
                 entry.name.clone().unwrap_or_else(|| NONE.into()),
                 opt(entry.ifindex),
                 format!("phy{}", entry.phy),

@@ -1,6 +1,6 @@
 //! `wifidiag scan`: the `wifidiag.scan/1` document and its tables.
 
-use super::table::{new_table, NONE};
+use super::table::{new_table, SafeRows, NONE};
 use crate::freq::Band;
 use crate::model::{MacAddr, Mhz, Ssid};
 use crate::output::round_to;
@@ -139,7 +139,11 @@ impl ScanReport {
     /// The BSS table (strongest first), then the per-channel summary.
     pub fn write_human(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
         if self.bss.is_empty() {
-            writeln!(out, "No networks found on {}.", self.interface)?;
+            writeln!(
+                out,
+                "No networks found on {}.",
+                crate::escape::terminal_safe(&self.interface)
+            )?;
             return Ok(());
         }
         let mut table = new_table(
@@ -150,7 +154,7 @@ impl ScanReport {
             ],
         );
         for b in &self.bss {
-            table.add_row(vec![
+            table.add_safe_row(vec![
                 if b.associated { "*" } else { "" }.to_string(),
                 b.bssid.to_string(),
                 b.ssid
@@ -190,7 +194,7 @@ impl ScanReport {
             ],
         );
         for c in &self.channels {
-            channels.add_row(vec![
+            channels.add_safe_row(vec![
                 c.band.to_string(),
                 c.channel.to_string(),
                 c.bss_count.to_string(),
@@ -207,7 +211,7 @@ impl ScanReport {
              Load = stations and channel utilisation the AP advertises (BSS Load)."
         )?;
         if let Some(notice) = &self.notice {
-            writeln!(out, "Note: {notice}")?;
+            writeln!(out, "Note: {}", crate::escape::terminal_safe(notice))?;
         }
         Ok(())
     }

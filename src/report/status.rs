@@ -4,7 +4,7 @@
 //! read (interface, station entry, survey, regulatory domain, IP state,
 //! resolvers), so every field and every note is tested without a radio.
 
-use super::table::{new_table, NONE};
+use super::table::{new_table, SafeRows, NONE};
 use crate::freq::Band;
 use crate::health::{self, LinkFacts, Note};
 use crate::model::{
@@ -308,13 +308,13 @@ impl StatusReport {
             }
             let title = format!(
                 "{} ({}, phy{})",
-                s.name.as_deref().unwrap_or(NONE),
+                crate::escape::terminal_safe(s.name.as_deref().unwrap_or(NONE)),
                 s.mode.label(),
                 s.phy
             );
             let mut table = new_table(styled, &[title.as_str(), ""]);
             let mut row = |k: &str, v: String| {
-                table.add_row(vec![k.to_string(), v]);
+                table.add_safe_row(vec![k.to_string(), v]);
             };
             row("MAC", opt(s.mac));
             row(
@@ -388,7 +388,8 @@ impl StatusReport {
             );
             writeln!(out, "{table}")?;
             for note in &s.notes {
-                writeln!(out, "  [{}] {}", note.severity.label(), note.message)?;
+                let message = crate::escape::terminal_safe(&note.message);
+                writeln!(out, "  [{}] {message}", note.severity.label())?;
             }
         }
         if self.interfaces.is_empty() {

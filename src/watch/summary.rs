@@ -304,7 +304,7 @@ fn seconds(ms: u64) -> String {
 /// Every string that came from a log, the kernel or the network goes
 /// through [`terminal_safe`] first.
 pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> {
-    use crate::report::table::new_table;
+    use crate::report::table::{new_table, SafeRows};
     let period = match (s.first_ts, s.last_ts) {
         (Some(a), Some(b)) => format!("from {} to {}", a.rfc3339(), b.rfc3339()),
         _ => "no records".into(),
@@ -350,7 +350,7 @@ pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> 
             &["Start", "Duration", "Target", "Cause", "What happened"],
         );
         for o in &s.outages {
-            t.add_row(vec![
+            t.add_safe_row(vec![
                 o.start.rfc3339(),
                 seconds(o.duration_ms),
                 terminal_safe(&o.target).into_owned(),
@@ -370,7 +370,7 @@ pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> 
     if !s.disconnects.is_empty() {
         let mut t = new_table(styled, &["Disconnect reason", "By", "Count"]);
         for d in &s.disconnects {
-            t.add_row(vec![
+            t.add_safe_row(vec![
                 format!("{} ({})", d.reason, terminal_safe(&d.reason_name)),
                 match d.by {
                     Initiator::Ap => "access point".to_string(),
@@ -384,7 +384,7 @@ pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> 
     if !s.signal.is_empty() {
         let mut t = new_table(styled, &["BSSID", "Samples", "Min", "Average", "Max"]);
         for (bssid, st) in &s.signal {
-            t.add_row(vec![
+            t.add_safe_row(vec![
                 bssid.to_string(),
                 st.samples.to_string(),
                 format!("{} dBm", st.min_dbm),
