@@ -123,73 +123,98 @@ impl<R: BufRead> LogReader<R> {
     /// `Ok(None)` at the end of the input.
     pub fn next_record(&mut self) -> io::Result<Option<Record>> {
         loop {
+            // Most lines lie whole in the reader's buffer: parse them there.
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            if let Some(end) = buf.iter().position(|&b| b == b'\n') {
+                let record = classify(&mut self.stats, &buf[..end], end > MAX_LINE_BYTES);
+                self.reader.consume(end + 1);
+                if record.is_some() {
+                    return Ok(record);
+                }
+                continue;
+            }
+            // A line longer than what is buffered, or the last one without
+            // a newline: gathered (at most MAX_LINE_BYTES of it) first.
             let Some(overlong) = next_line(&mut self.reader, &mut self.line, MAX_LINE_BYTES)?
             else {
                 return Ok(None);
             };
-            self.stats.lines += 1;
-            let n = self.stats.lines;
-            let text = self.line.trim_ascii();
-            if overlong {
-                self.stats.corrupt += 1;
-                self.stats.first_corrupt_line.get_or_insert(n);
-                continue;
+            if let Some(record) = classify(&mut self.stats, &self.line, overlong) {
+                return Ok(Some(record));
             }
-            if text.is_empty() {
-                self.stats.blank += 1;
-                continue;
-            }
-            // The whole line is checked once (strings a reader skips would
-            // not be), so invalid UTF-8 is always corrupt and the parser
-            // need not check each string again.
-            let Ok(text) = std::str::from_utf8(text) else {
-                self.stats.corrupt += 1;
-                self.stats.first_corrupt_line.get_or_insert(n);
-                continue;
-            };
-            match serde_json::from_str::<LineParse>(text) {
-                Ok(LineParse::Event {
-                    record,
-                    unknown_fields,
-                }) => {
-                    self.stats.events += 1;
-                    self.stats.unknown_fields += u64::from(unknown_fields > 0);
-                    return Ok(Some(record));
-                }
-                Ok(LineParse::OtherSchema { schema }) => self.other(schema),
-                Ok(LineParse::UnknownKind { .. }) => self.stats.unknown_kind += 1,
-                Err(e) if e.classify() == serde_json::error::Category::Data => {
-                    // An object whose fields did not fit: ours, or another
-                    // program's that happens to have a `kind`?
-                    match schema_of(text.as_bytes()) {
-                        Some(Some(s)) if s == super::event::SCHEMA => {
-                            self.stats.invalid += 1;
-                            self.stats.first_invalid_line.get_or_insert(n);
-                        }
-                        Some(schema) => self.other(schema),
-                        None => {
-                            self.stats.corrupt += 1;
-                            self.stats.first_corrupt_line.get_or_insert(n);
-                        }
-                    }
-                }
-                Err(_) => {
-                    self.stats.corrupt += 1;
-                    self.stats.first_corrupt_line.get_or_insert(n);
-                }
-            }
-        }
-    }
-
-    fn other(&mut self, schema: Option<String>) {
-        self.stats.other_schema += 1;
-        if self.stats.first_other_schema.is_none() {
-            self.stats.first_other_schema = schema;
         }
     }
 
     pub fn stats(&self) -> &ReadStats {
         &self.stats
+    }
+}
+
+/// Counts one line in `stats` and returns its record, if it is one.
+fn classify(stats: &mut ReadStats, line: &[u8], overlong: bool) -> Option<Record> {
+    stats.lines += 1;
+    let n = stats.lines;
+    let corrupt = |stats: &mut ReadStats| {
+        stats.corrupt += 1;
+        stats.first_corrupt_line.get_or_insert(n);
+        None
+    };
+    let other = |stats: &mut ReadStats, schema: Option<String>| {
+        stats.other_schema += 1;
+        if stats.first_other_schema.is_none() {
+            stats.first_other_schema = schema;
+        }
+        None
+    };
+    let text = line.trim_ascii();
+    if overlong {
+        return corrupt(stats);
+    }
+    if text.is_empty() {
+        stats.blank += 1;
+        return None;
+    }
+    // The whole line is checked once (strings a reader skips would not be),
+    // so invalid UTF-8 is always corrupt and the parser need not check each
+    // string again.
+    let Ok(text) = std::str::from_utf8(text) else {
+        return corrupt(stats);
+    };
+    match serde_json::from_str::<LineParse>(text) {
+        Ok(LineParse::Event {
+            record,
+            unknown_fields,
+        }) => {
+            stats.events += 1;
+            stats.unknown_fields += u64::from(unknown_fields > 0);
+            Some(record)
+        }
+        Ok(LineParse::OtherSchema { schema }) => other(stats, schema),
+        Ok(LineParse::UnknownKind { .. }) => {
+            stats.unknown_kind += 1;
+            None
+        }
+        // An object whose fields did not fit: ours, or another program's
+        // that happens to have a `kind`?
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            match schema_of(text.as_bytes()) {
+                Some(Some(s)) if s == super::event::SCHEMA => {
+                    stats.invalid += 1;
+                    stats.first_invalid_line.get_or_insert(n);
+                    None
+                }
+                Some(schema) => other(stats, schema),
+                None => corrupt(stats),
+            }
+        }
+        Err(_) => corrupt(stats),
     }
 }
 

@@ -213,3 +213,32 @@ fn parts_start_at_line_starts() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A log a real watch wrote in the lab (tests/fixtures/watch/README.md)
+/// reads back whole, and its summary says what happened.
+#[test]
+fn the_recorded_lab_log_reads_back_whole() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch/lab-watch.jsonl");
+    let mut reader = open(&path).unwrap();
+    let mut summary = crate::watch::summary::Summary::default();
+    while let Some(r) = reader.next_record().unwrap() {
+        // Every record is written back exactly as it was read.
+        let again: Record = serde_json::from_str(&r.to_json_line()).unwrap();
+        assert_eq!(again, r);
+        summary.observe(&r);
+    }
+    summary.finish();
+    let stats = reader.stats();
+    assert_eq!(
+        (stats.skipped(), stats.blank, stats.unknown_fields),
+        (0, 0, 0),
+        "{stats:?}"
+    );
+    assert_eq!(stats.events, stats.lines);
+    assert_eq!(summary.runs, 1);
+    assert_eq!(summary.causes.get("server"), Some(&1));
+    assert_eq!(summary.causes.get("lan"), Some(&3));
+    assert_eq!(summary.causes.get("wifi"), Some(&3));
+    assert_eq!(summary.roams, 1);
+    assert_eq!(summary.patterns[0].pathology, "slow_roam");
+}
