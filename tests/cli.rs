@@ -485,3 +485,33 @@ fn watch_help_states_the_target_limits_in_force() {
         "{help}"
     );
 }
+
+/// Issue 9 item 10: a log the reader may not read is exit 5 (permission),
+/// as documented, not 1. Needs a user who cannot read it: run as root,
+/// the test drops to uid 65534 with setpriv (util-linux).
+#[test]
+fn report_of_an_unreadable_log_is_a_permission_error() {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 || Command::new("setpriv").arg("--version").output().is_err()
+    {
+        eprintln!("skipped: needs root and setpriv to read as another user");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("wifidiag-report-perm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = dir.join("events.jsonl");
+    std::fs::write(&log, "{}\n").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_wifidiag"))
+        .args(["report", log.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("permission denied"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
