@@ -18,7 +18,7 @@
 
 use super::event::{Crossing, Initiator, Kind, Millis, ProbeRole, Record};
 use super::pathology::{self, PathologyThresholds, RoamTracker, ScanSnapshot};
-use super::probe::{ProbeOutcome, ProbeResult};
+use super::probe::result::{ProbeOutcome, ProbeResult};
 use super::verdict::{self, OutageTracker, Thresholds, Transition};
 use crate::model::{KernelEvent, MacAddr, Mhz, StationInfo};
 use std::collections::{BTreeMap, HashSet};

@@ -9,7 +9,7 @@
 
 use crate::model::{MacAddr, Mhz};
 use crate::output::rfc3339_millis;
-use crate::watch::probe::{ProbeMethod, ProbeOutcome};
+use crate::watch::probe::result::{ProbeMethod, ProbeOutcome};
 use crate::watch::reason::{reason_name, status_name};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -88,7 +88,7 @@ pub enum Initiator {
     Local,
 }
 
-pub use crate::watch::probe::ProbeRole;
+pub use crate::watch::probe::result::ProbeRole;
 
 /// Direction of a CQM RSSI threshold crossing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

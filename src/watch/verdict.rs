@@ -8,7 +8,7 @@
 //! and writing one sentence a clinic manager understands.
 
 use super::event::{Cause, Crossing, Evidence, Initiator, Kind, Millis, ProbeRole, Record};
-use super::probe::ProbeOutcome;
+use super::probe::result::ProbeOutcome;
 use crate::model::MacAddr;
 use std::collections::BTreeMap;
 
