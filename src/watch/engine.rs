@@ -102,6 +102,12 @@ pub struct Engine {
     gone: bool,
     /// Until when failed probes are not counted (after a sleep).
     resuming_until: Option<Millis>,
+    /// After a sleep (woke at `.0`), until the association is seen again or
+    /// `.1`: a loss of association read now was the sleep's. The kernel
+    /// leaves every network as it suspends (cfg80211 does, without WoWLAN),
+    /// when the watch is already frozen, so it reads that loss only after
+    /// the wake, stamped then, possibly after it noticed the sleep.
+    sleep_loss: Option<(Millis, Millis)>,
     outages: usize,
 }
 
@@ -129,6 +135,7 @@ impl Engine {
             carrier: None,
             gone: false,
             resuming_until: None,
+            sleep_loss: None,
             outages: 0,
         }
     }
@@ -379,6 +386,15 @@ impl Engine {
         let Some(kind) = kind else { return };
         let record = self.record(ts, kind);
         let roam = self.roams.observe(&record);
+        if let Some((_, deadline)) = self.sleep_loss {
+            if ts >= deadline || matches!(record.kind, Kind::Connected { .. } | Kind::Roamed { .. })
+            {
+                self.sleep_loss = None;
+            } else if record.kind.is_link_loss() {
+                // The sleep's loss: what reconnects next is not a roam.
+                self.roams.forget_loss();
+            }
+        }
         match &record.kind {
             Kind::Connected { bssid, channel, .. } => {
                 self.last_bssid = *bssid;
@@ -439,6 +455,10 @@ impl Engine {
         // A probe that could not be made says nothing about the target.
         if not_possible || role == ProbeRole::Dns {
             return;
+        }
+        if ok && self.sleep_loss.is_some_and(|(woke, _)| ts >= woke) {
+            // Reachable after the wake: still associated, a loss is news.
+            self.sleep_loss = None;
         }
         if let Some(until) = self.resuming_until {
             // Back from a sleep: the first success ends the grace; until
@@ -522,8 +542,9 @@ impl Engine {
 
     /// A sleep: recorded as such; what it broke is not an outage. Open
     /// failure counts are forgotten (no outage spans a sleep), a loss of
-    /// association before it is not the start of a roam gap, and failures
-    /// right after it are not counted until the laptop is back.
+    /// association before it, or read right after it, is not the start of a
+    /// roam gap, and failures right after it are not counted until the
+    /// laptop is back.
     fn suspended(&mut self, since: Millis, until: Millis, out: &mut Vec<Record>) {
         // An outage already open when the laptop went to sleep was real:
         // it ends where the watch stopped seeing anything.
@@ -534,6 +555,7 @@ impl Engine {
         self.roams.forget_loss();
         self.last_counters = None;
         self.resuming_until = Some(Millis(until.0.saturating_add(RESUME_GRACE_MS)));
+        self.sleep_loss = Some((until, Millis(until.0.saturating_add(RESUME_GRACE_MS))));
         let kind = Kind::Suspended {
             since,
             duration_ms: until.since(since),

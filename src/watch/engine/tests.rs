@@ -562,6 +562,61 @@ fn a_sleep_is_not_an_outage_nor_a_roam_gap() {
     assert_eq!(s.outages().len(), 1);
 }
 
+/// The order a real suspend delivers (seen in the lab's console: cfg80211's
+/// `wiphy_suspend`, which leaves every network when no WoWLAN is set, runs
+/// during the device suspend, after user space is frozen): the watch reads
+/// the sleep's deauth and disconnect only after the wake, stamped then, and
+/// may notice the clocks first. That loss belongs to the sleep: the
+/// reassociation after it, to another access point here, is not a roam.
+#[test]
+fn the_sleeps_disconnect_read_after_the_wake_is_not_a_roam() {
+    let mut s = Script::new();
+    s.sample(500, AP1, -50).round(1_000, Up, Up);
+    s.feed(Input::Suspended {
+        since: Millis(1_600),
+        until: Millis(31_600),
+    });
+    s.kernel(
+        31_610,
+        KernelEvent::MgmtFrame {
+            ifindex: IF,
+            deauth: true,
+            bssid: Some(AP1),
+            reason: 3,
+            from_ap: false,
+        },
+    )
+    .disconnect(31_611, false);
+    s.round(32_000, Timeout, Timeout)
+        .round(33_000, Timeout, Timeout);
+    s.connect(34_500, AP2, 2437);
+    s.round(35_000, Up, Up);
+    assert!(s.kinds("roamed").is_empty(), "{:?}", s.kinds("roamed"));
+    assert!(s.outages().is_empty(), "{:?}", s.outages());
+    assert_eq!(s.kinds("suspended").len(), 1);
+    // The loss itself stays on the record, and once the laptop is back a
+    // loss is the start of a roam again.
+    assert_eq!(s.kinds("disconnected").len(), 1);
+    s.disconnect(40_000, true).connect(41_000, AP1, 2412);
+    assert_eq!(s.kinds("roamed").len(), 1, "{:?}", s.published);
+}
+
+/// With WoWLAN the association survives the sleep: once a probe answered
+/// after the wake, a loss is a real one again and the reconnection
+/// elsewhere is a roam.
+#[test]
+fn a_loss_after_the_laptop_is_back_is_a_roam_again() {
+    let mut s = Script::new();
+    s.sample(500, AP1, -50).round(1_000, Up, Up);
+    s.feed(Input::Suspended {
+        since: Millis(1_600),
+        until: Millis(31_600),
+    });
+    s.round(32_000, Up, Up);
+    s.disconnect(33_000, true).connect(34_000, AP2, 2437);
+    assert_eq!(s.kinds("roamed").len(), 1, "{:?}", s.published);
+}
+
 #[test]
 fn an_outage_open_when_the_laptop_slept_ends_where_the_sleep_began() {
     let mut s = Script::new();
