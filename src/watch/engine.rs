@@ -100,8 +100,10 @@ pub struct Engine {
     carrier: Option<bool>,
     /// The interface was removed and has not come back.
     gone: bool,
-    /// Until when failed probes are not counted (after a sleep).
-    resuming_until: Option<Millis>,
+    /// After a sleep (woke at `.0`), until a probe stamped after the wake
+    /// succeeds or `.1`: failed probes are not counted, and results stamped
+    /// before the wake (queued while the watch froze) count for nothing.
+    resuming: Option<(Millis, Millis)>,
     /// After a sleep (woke at `.0`), until the association is seen again or
     /// `.1`: a loss of association read now was the sleep's. The kernel
     /// leaves every network as it suspends (cfg80211 does, without WoWLAN),
@@ -134,7 +136,7 @@ impl Engine {
             channel,
             carrier: None,
             gone: false,
-            resuming_until: None,
+            resuming: None,
             sleep_loss: None,
             outages: 0,
         }
@@ -460,11 +462,12 @@ impl Engine {
             // Reachable after the wake: still associated, a loss is news.
             self.sleep_loss = None;
         }
-        if let Some(until) = self.resuming_until {
-            // Back from a sleep: the first success ends the grace; until
-            // then failures are the resume itself, not an outage.
-            if ok || ts >= until {
-                self.resuming_until = None;
+        if let Some((woke, until)) = self.resuming {
+            // Back from a sleep: the first success after the wake ends the
+            // grace; until then failures are the resume itself, not an
+            // outage, and a result from before the sleep is stale.
+            if ts >= until || (ok && ts >= woke) {
+                self.resuming = None;
             } else {
                 return;
             }
@@ -554,7 +557,7 @@ impl Engine {
         self.tracker = OutageTracker::default();
         self.roams.forget_loss();
         self.last_counters = None;
-        self.resuming_until = Some(Millis(until.0.saturating_add(RESUME_GRACE_MS)));
+        self.resuming = Some((until, Millis(until.0.saturating_add(RESUME_GRACE_MS))));
         self.sleep_loss = Some((until, Millis(until.0.saturating_add(RESUME_GRACE_MS))));
         let kind = Kind::Suspended {
             since,

@@ -655,3 +655,24 @@ fn the_status_line_is_terminal_safe() {
     assert!(!text.contains('\x1b'), "{text}");
     assert!(text.contains("wlan1 02:00:00:00:00:00 -50 dBm"), "{text}");
 }
+
+/// A probe result queued just before the laptop froze is handled after the
+/// sleep was noticed: its success, stamped before the wake, must not end
+/// the grace, or the failures of the reassociation become an outage.
+#[test]
+fn a_success_from_before_the_sleep_does_not_end_the_grace() {
+    let mut s = Script::new();
+    s.sample(500, AP1, -50).round(1_000, Up, Up);
+    s.feed(Input::Suspended {
+        since: Millis(1_600),
+        until: Millis(601_600),
+    });
+    // Queued before the freeze, read after the wake.
+    s.round(1_500, Up, Up);
+    s.round(602_000, Timeout, Timeout)
+        .round(603_000, Timeout, Timeout)
+        .round(604_000, Timeout, Timeout);
+    s.connect(604_500, AP1, 2412);
+    s.round(605_000, Up, Up);
+    assert!(s.outages().is_empty(), "{:?}", s.outages());
+}
