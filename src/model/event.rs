@@ -69,6 +69,9 @@ pub enum KernelEvent {
     DefaultRoute {
         ifindex: Option<u32>,
         gateway: Option<IpAddr>,
+        /// The route's priority; two default routes via one gateway differ
+        /// only in it (NetworkManager swaps a penalised one for another).
+        metric: Option<u32>,
         added: bool,
     },
 }

@@ -218,6 +218,7 @@ fn route_event(route: &RouteMessage, added: bool) -> Option<KernelEvent> {
     Some(KernelEvent::DefaultRoute {
         ifindex: r.ifindex,
         gateway: r.gateway,
+        metric: r.metric,
         added,
     })
 }
@@ -398,6 +399,7 @@ mod tests {
             Some(KernelEvent::DefaultRoute {
                 ifindex: Some(3),
                 gateway: Some("10.77.0.1".parse().unwrap()),
+                metric: None,
                 added: true
             })
         );

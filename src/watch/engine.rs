@@ -85,6 +85,12 @@ pub struct Engine {
     config: EngineConfig,
     view: InterfaceView,
     gateway: Option<IpAddr>,
+    /// The default routes of our interface (or of none) known to exist:
+    /// (gateway, metric); the metric of the one found at start is unknown.
+    /// Several can exist at once (NetworkManager adds a route via the same
+    /// gateway with another metric before deleting the old one), so one
+    /// deletion must not take the gateway away while another remains.
+    routes: Vec<(Option<IpAddr>, Option<u32>)>,
     timeline: Vec<Record>,
     tracker: OutageTracker,
     roams: RoamTracker,
@@ -122,6 +128,7 @@ impl Engine {
             config,
             view,
             gateway,
+            routes: gateway.map(|g| (Some(g), None)).into_iter().collect(),
             timeline: Vec::new(),
             tracker: OutageTracker::default(),
             roams: RoamTracker::default(),
@@ -164,6 +171,35 @@ impl Engine {
     /// The watched interface's phy now.
     pub fn phy(&self) -> Option<u32> {
         self.view.phy
+    }
+
+    /// Keeps `routes` in step with one route event. A deletion removes the
+    /// route with that gateway and metric (an unknown metric matches any);
+    /// deleting a route the engine never knew of changes nothing.
+    fn route_changed(&mut self, gateway: Option<IpAddr>, metric: Option<u32>, added: bool) {
+        let same = |r: &(Option<IpAddr>, Option<u32>)| r.0 == gateway && r.1 == metric;
+        if added {
+            self.routes.retain(|r| !same(r));
+            self.routes.push((gateway, metric));
+        } else if let Some(i) = self.routes.iter().position(same).or_else(|| {
+            self.routes
+                .iter()
+                .position(|r| r.0 == gateway && (r.1.is_none() || metric.is_none()))
+        }) {
+            self.routes.remove(i);
+        }
+    }
+
+    /// The gateway of the preferred known route: the lowest metric (unknown
+    /// counts as the highest), the most recently added on a tie.
+    fn preferred_gateway(&self) -> Option<IpAddr> {
+        let mut best: Option<&(Option<IpAddr>, Option<u32>)> = None;
+        for r in &self.routes {
+            if best.is_none_or(|b| r.1.unwrap_or(u32::MAX) <= b.1.unwrap_or(u32::MAX)) {
+                best = Some(r);
+            }
+        }
+        best.and_then(|r| r.0)
     }
 
     /// The gateway to probe now (it follows the default route).
@@ -370,18 +406,15 @@ impl Engine {
             KernelEvent::DefaultRoute {
                 ifindex,
                 gateway: gw,
+                metric,
                 added,
             } if ifindex.is_none() || ifindex == self.view.ifindex => {
-                let new = if added { gw } else { None };
-                if self.gateway == new {
-                    None
-                } else {
-                    // A removal of another route than ours changes nothing.
-                    if added || self.gateway == gw {
-                        self.gateway = new;
-                    }
-                    Some(Kind::DefaultRoute { gateway: new })
-                }
+                self.route_changed(gw, metric, added);
+                let new = self.preferred_gateway();
+                (self.gateway != new).then(|| {
+                    self.gateway = new;
+                    Kind::DefaultRoute { gateway: new }
+                })
             }
             _ => None,
         };

@@ -18,6 +18,15 @@ LAB_STATE=/run/lab
 LAB_CLIENT_IP=10.77.0.100
 LAB_GATEWAY_IP=10.77.0.1
 LAB_SERVER_IP=10.77.1.10
+# The client laptop's connection manager (see lab_client): wpa (a bare
+# wpa_supplicant, the default), nm (NetworkManager) or iwd.
+LAB_STACK=${LAB_STACK:-wpa}
+# LAB_JOURNAL=1 gives the wpa stack a systemd journal too (nm and iwd always
+# have one); wpa_supplicant then logs to it instead of its log file.
+LAB_JOURNAL=${LAB_JOURNAL:-0}
+# Roaming knobs for the lab's -50..-30 dBm (unset: the programs' defaults):
+# LAB_WPA_BGSCAN (wpa_supplicant's bgscan, wpa stack), LAB_IWD_ROAM_THRESHOLD
+# (iwd's RoamThreshold in dBm).
 
 mkdir -p "$LAB_STATE"
 
@@ -381,11 +390,31 @@ _lab_hex() {
     printf '%s' "$out"
 }
 
-# lab_client [SSID]: the next free radio becomes a laptop in netns "client":
-# wpa_supplicant associates with SSID (default: the first AP's SSID, with
-# that AP's security), then 10.77.0.100/24 with a default route via
-# 10.77.0.1. Waits for wpa_state=COMPLETED. Prints the interface name.
+# lab_client [--stack wpa|nm|iwd] [SSID]: the next free radio becomes a
+# laptop in netns "client" that joins SSID (default: the first AP's SSID, with
+# that AP's security) and gets 10.77.0.100/24 with a default route via
+# 10.77.0.1. Prints the interface name. The stack (default $LAB_STACK, wpa):
+#   wpa  a bare wpa_supplicant; waits for wpa_state=COMPLETED;
+#   nm   NetworkManager (wpa_supplicant backend over a system D-Bus) with a
+#        static-address profile; waits for the device state 100 (connected);
+#   iwd  iwd alone (a known network SSID.psk, its own autoconnect); waits for
+#        station state connected, then adds the address like wpa.
+# nm and iwd (and wpa with LAB_JOURNAL=1) run in the laptop's own PID and
+# mount namespace with systemd-journald (stack-init); see lab_stack_exec,
+# lab_journal and lab_client_stop.
 lab_client() {
+    local stack=$LAB_STACK
+    if [[ ${1:-} == --stack ]]; then
+        stack=${2:?lab_client --stack wpa|nm|iwd [SSID]}
+        shift 2
+    fi
+    case $stack in
+    wpa | nm | iwd) ;;
+    *)
+        _lab_fail "lab_client: unknown stack '$stack' (wpa, nm or iwd)"
+        return 1
+        ;;
+    esac
     local ssid=${1:-}
     if [[ -z $ssid ]]; then
         [[ -f $LAB_STATE/first-ssid ]] || {
@@ -411,6 +440,7 @@ lab_client() {
         return 1
     }
     echo "$iface" >"$dir/iface"
+    echo "$phy" >"$dir/phy"
 
     # Same security as the AP that serves this SSID; WPA2-PSK with the lab
     # passphrase when no lab AP serves it.
@@ -427,6 +457,9 @@ lab_client() {
         # Scan only the channels our APs of this SSID use: a full scan of
         # every hwsim channel (2.4, 5 and 6 GHz) takes ~8 s under TCG.
         [[ -z $freqs ]] || printf '  scan_freq=%s\n' "$freqs"
+        # Roaming on its own needs background scans (e.g. "simple:2:-40:10":
+        # every 2 s below -40 dBm, every 10 s above; the lab's -50..-30 dBm).
+        [[ -z ${LAB_WPA_BGSCAN:-} ]] || printf '  bgscan="%s"\n' "$LAB_WPA_BGSCAN"
         # Open only when a lab AP serves the SSID without wpa= (or wpa=0).
         if [[ -z $served || (-n $wpa && $wpa != 0) ]]; then
             printf '  key_mgmt=%s\n  psk="%s"\n' "${key_mgmt:-WPA-PSK}" "${psk:-$LAB_PASSPHRASE}"
@@ -437,9 +470,32 @@ lab_client() {
         printf '}\n'
     } >"$dir/wpa_supplicant.conf"
 
-    lab_log "client: $iface ($phy) in netns client, joining '$ssid'"
-    if ! in_client wpa_supplicant -B -t -D nl80211 -i "$iface" -c "$dir/wpa_supplicant.conf" \
-        -P "$dir/pid" -f "$log" >&2; then
+    echo "$stack" >"$dir/stack"
+    local journal=0 with=''
+    if [[ $stack != wpa || $LAB_JOURNAL == 1 ]]; then
+        journal=1 with=', with a journal'
+    fi
+    # The security settings above (served, wpa, key_mgmt, psk, pmf, freqs)
+    # are locals the stack functions below read (bash's dynamic scope).
+    lab_log "client: $iface ($phy) in netns client, joining '$ssid' (stack $stack$with)"
+    ((journal == 0)) || _lab_stack_start "$stack" "$iface" "$ssid" || return 1
+    case $stack in
+    wpa) _lab_client_wpa "$iface" "$ssid" "$dir" "$log" "$journal" || return 1 ;;
+    nm) _lab_client_nm "$iface" "$ssid" || return 1 ;;
+    iwd) _lab_client_iwd "$iface" "$ssid" || return 1 ;;
+    esac
+    lab_log "client: $iface associated: $(in_client iw dev "$iface" link | head -n1)"
+    echo "$iface"
+}
+
+_lab_client_wpa() {
+    local iface=$1 ssid=$2 dir=$3 log=$4 journal=$5
+    local -a run=(in_client) logto=(-f "$log")
+    # With a journal wpa_supplicant runs inside the laptop's namespace and
+    # logs to syslog (-s), as a distribution's unit does.
+    ((journal == 0)) || run=(lab_stack_exec) logto=(-s)
+    if ! "${run[@]}" wpa_supplicant -B -t -D nl80211 -i "$iface" -c "$dir/wpa_supplicant.conf" \
+        -P "$dir/pid" "${logto[@]}" >&2; then
         _lab_fail "lab_client: wpa_supplicant failed to start on $iface"
         _lab_tail "$log"
         return 1
@@ -449,6 +505,12 @@ lab_client() {
         _lab_tail "$log"
         return 1
     fi
+    _lab_client_address "$iface"
+}
+
+# Static address and default route for the stacks that do not set them.
+_lab_client_address() {
+    local iface=$1
     {
         in_client ip addr add "$LAB_CLIENT_IP/24" dev "$iface" &&
             in_client ip route add default via "$LAB_GATEWAY_IP"
@@ -456,8 +518,243 @@ lab_client() {
         _lab_fail "lab_client: configuring $LAB_CLIENT_IP on $iface failed"
         return 1
     }
-    lab_log "client: $iface associated: $(in_client iw dev "$iface" link | head -n1)"
-    echo "$iface"
+}
+
+# True when the lab's AP for the SSID is open (reads lab_client's locals).
+_lab_client_open() { [[ -n $served && (-z $wpa || $wpa == 0) ]]; }
+
+# --- the laptop's own system: journal, D-Bus, NetworkManager / iwd -------------------
+
+# Writes the stack's configuration into $LAB_STATE/stack, starts stack-init
+# (PID 1 of a new PID+mount namespace inside netns client) and waits until
+# its services are up. Reads lab_client's security locals.
+_lab_stack_start() {
+    local stack=$1 iface=$2 ssid=$3 sdir="$LAB_STATE/stack"
+    mkdir -p "$sdir"
+    echo "$iface" >"$sdir/iface"
+    case $stack in
+    nm) _lab_nm_config "$sdir" "$iface" "$ssid" || return 1 ;;
+    iwd) _lab_iwd_config "$sdir" "$ssid" || return 1 ;;
+    esac
+    local init="${LAB_LIB%/*}/stack-init" log=/tmp/stack-init.log
+    ip netns exec client unshare --pid --fork --mount-proc "$init" "$stack" "$sdir" >>"$log" 2>&1 &
+    echo $! >"$sdir/unshare.pid"
+    if ! lab_wait_for 120 _lab_stack_ready "$sdir"; then
+        _lab_fail "lab_client: the $stack stack did not come up: $(cat "$sdir/failed" 2>/dev/null)"
+        _lab_tail "$log"
+        return 1
+    fi
+    # The namespace's PID 1 as the guest sees it: unshare's only child.
+    local upid
+    upid=$(<"$sdir/unshare.pid")
+    local child
+    child=$(<"/proc/$upid/task/$upid/children")
+    child=${child%% *}
+    [[ -n $child ]] || {
+        _lab_fail "lab_client: cannot find the stack's PID 1 (child of $upid)"
+        return 1
+    }
+    echo "$child" >"$sdir/pid1"
+    lab_log "client: $stack stack up (namespace PID 1 = $child)"
+}
+
+_lab_stack_ready() {
+    [[ ! -e $1/failed ]] || return 0 # stop waiting; the caller sees failed
+    [[ -e $1/ready ]]
+}
+
+# lab_stack_exec CMD...: runs CMD inside the client laptop's own system (its
+# network, PID and mount namespaces: the one where journald, D-Bus and
+# NetworkManager/iwd run), e.g. `lab_stack_exec nmcli device`. Needs a
+# client with a stack (nm, iwd, or wpa with LAB_JOURNAL=1).
+lab_stack_exec() {
+    local f="$LAB_STATE/stack/pid1"
+    [[ -f $f && ! -e $LAB_STATE/stack/failed ]] || {
+        _lab_fail "lab_stack_exec: the client has no stack namespace (LAB_STACK=nm|iwd or LAB_JOURNAL=1)"
+        return 1
+    }
+    # -r/-w: entering a mount namespace resets root and cwd to the
+    # namespace's own root (the initramfs); the stack lives in the chroot.
+    nsenter -t "$(<"$f")" -n -m -p -r -w -- "$@"
+}
+
+# lab_journal [JOURNALCTL-ARGS...]: the client's journal (journalctl
+# --no-pager run inside the laptop's namespace), e.g. `lab_journal -k -o json`.
+lab_journal() { lab_stack_exec journalctl --no-pager "$@"; }
+
+# lab_client_stop: stops the client's connection manager and its whole
+# stack (NetworkManager/iwd/wpa_supplicant, D-Bus, udevd, journald), waits
+# until none of its processes is left, and removes the client: its radio
+# goes back to the root netns (still claimed), netns client is deleted, and
+# a later lab_client makes a new laptop from the next free radio. The
+# journal files stay in /run/log/journal (journalctl -D reads them).
+lab_client_stop() {
+    local sdir="$LAB_STATE/stack" dir="$LAB_STATE/client"
+    if [[ -f $sdir/pid1 ]]; then
+        local pid1 upid
+        pid1=$(<"$sdir/pid1") upid=$(<"$sdir/unshare.pid")
+        lab_log "client: stopping the $(<"$dir/stack") stack"
+        kill -TERM "$pid1" 2>/dev/null || true
+        # PID 1 gone = the kernel has killed the rest of the namespace.
+        if ! lab_wait_for 20 _lab_gone "$upid"; then
+            _lab_fail "lab_client_stop: the stack's namespace (PID 1 $pid1) did not end"
+            return 1
+        fi
+        rm -f "$sdir/pid1"
+    elif [[ -f $dir/pid ]]; then
+        lab_log "client: stopping wpa_supplicant"
+        local pid
+        pid=$(<"$dir/pid")
+        kill -TERM "$pid" 2>/dev/null || true
+        lab_wait_for 10 _lab_gone "$pid" || return 1
+    fi
+    [[ -f $dir/phy ]] || return 0
+    {
+        in_client iw phy "$(<"$dir/phy")" set netns 1 &&
+            ip netns del client &&
+            rm -rf "$dir" "$sdir"
+    } >&2 || {
+        _lab_fail "lab_client_stop: could not remove the client"
+        return 1
+    }
+}
+
+_lab_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# NetworkManager: only the client radio managed, a keyfile profile with a
+# static address, the connectivity check aimed at the lab's server.
+_lab_nm_config() {
+    local sdir=$1 iface=$2 ssid=$3 port=''
+    mkdir -p "$sdir/connections"
+    [[ -f $LAB_STATE/server/port ]] && port=$(<"$LAB_STATE/server/port")
+    {
+        printf '[main]\nplugins=keyfile\ndns=none\nrc-manager=unmanaged\nhostname-mode=none\n'
+        printf 'auth-polkit=false\n'
+        printf '[keyfile]\npath=%s\nunmanaged-devices=except:interface-name:%s\n' "$sdir/connections" "$iface"
+        printf '[logging]\nlevel=INFO\n'
+        printf '[device]\nwifi.scan-rand-mac-address=no\n'
+        if [[ -n $port ]]; then
+            # NM GETs this URI and expects a body starting with "response".
+            printf '[connectivity]\nenabled=true\nuri=http://%s:%s/\nresponse=EMR OK\ninterval=60\n' \
+                "$LAB_SERVER_IP" "$port"
+        else
+            printf '[connectivity]\nenabled=false\n'
+        fi
+    } >"$sdir/NetworkManager.conf"
+    local f="$sdir/connections/lab-client.nmconnection"
+    {
+        printf '[connection]\nid=lab-client\ntype=wifi\ninterface-name=%s\nautoconnect=true\n' "$iface"
+        printf '[wifi]\nmode=infrastructure\nssid=%s\n' "$ssid"
+        if ! _lab_client_open; then
+            case ${key_mgmt:-WPA-PSK} in
+            SAE) printf '[wifi-security]\nkey-mgmt=sae\npsk=%s\n' "${psk:-$LAB_PASSPHRASE}" ;;
+            *) printf '[wifi-security]\nkey-mgmt=wpa-psk\npsk=%s\n' "${psk:-$LAB_PASSPHRASE}" ;;
+            esac
+        fi
+        printf '[ipv4]\nmethod=manual\naddress1=%s/24,%s\n' "$LAB_CLIENT_IP" "$LAB_GATEWAY_IP"
+        printf '[ipv6]\nmethod=ignore\n'
+    } >"$f"
+    # NetworkManager ignores a keyfile others could read.
+    chmod 0600 "$f"
+}
+
+_lab_nm_state() { # IFACE -> the device's GENERAL.STATE number (100 = connected)
+    local out
+    out=$(lab_stack_exec nmcli -t -f GENERAL.STATE device show "$1" 2>/dev/null) || return 1
+    out=${out#GENERAL.STATE:}
+    printf '%s\n' "${out%% *}"
+}
+_lab_nm_connected() { [[ $(_lab_nm_state "$1") == 100 ]]; }
+
+_lab_client_nm() {
+    local iface=$1 ssid=$2 deadline=$((SECONDS + 150)) next=$((SECONDS + 30)) state
+    # Under TCG NetworkManager's first scan takes several seconds; it then
+    # activates the profile by itself (autoconnect). Under load the AP's
+    # 4-way handshake can time out (reason 15); NetworkManager then asks a
+    # secret agent for a new key, finds none (no desktop here), marks the
+    # activation failed and stops autoconnecting: bring the profile up
+    # again, as a user would, when it sits disconnected (30).
+    until _lab_nm_connected "$iface" || ((SECONDS >= deadline)); do
+        state=$(_lab_nm_state "$iface")
+        if ((SECONDS >= next)) && [[ $state == 30 ]]; then
+            lab_log "client: NetworkManager left $iface disconnected; nmcli connection up lab-client"
+            lab_stack_exec timeout 60 nmcli --wait 50 connection up lab-client >&2 || true
+            next=$((SECONDS + 20))
+        fi
+        sleep 1
+    done
+    if ! _lab_nm_connected "$iface"; then
+        _lab_fail "lab_client: NetworkManager did not connect $iface to '$ssid' in 150 s (state $(_lab_nm_state "$iface"))"
+        lab_stack_exec nmcli device >&2 || true
+        lab_journal -n 40 >&2 || true
+        return 1
+    fi
+}
+
+# iwd: alone on the radio, the real interface kept (DefaultInterface), no
+# network configuration of its own (the lab adds the address), the known
+# network SSID.psk (or .open), copied by stack-init into /var/lib/iwd.
+_lab_iwd_config() {
+    local sdir=$1 ssid=$2
+    mkdir -p "$sdir/iwd"
+    {
+        printf '[General]\nEnableNetworkConfiguration=false\nAddressRandomization=disabled\n'
+        [[ -z ${LAB_IWD_ROAM_THRESHOLD:-} ]] ||
+            printf 'RoamThreshold=%s\nRoamThreshold5G=%s\n' "$LAB_IWD_ROAM_THRESHOLD" "$LAB_IWD_ROAM_THRESHOLD"
+        # Keep the kernel's wlanN instead of deleting it and creating another.
+        printf '[DriverQuirks]\nDefaultInterface=*\n'
+        # Under TCG an AP can answer an authentication late; iwd then bans
+        # that BSS for 60 s (its default), longer than a scenario waits for
+        # the reconnect to the only AP left. 5 s, then the usual backoff.
+        printf '[Blacklist]\nInitialTimeout=5\n'
+    } >"$sdir/iwd/main.conf"
+    if _lab_client_open; then
+        printf '[Settings]\nAutoConnect=true\n' >"$sdir/iwd/$ssid.open"
+    else
+        printf '[Security]\nPassphrase=%s\n[Settings]\nAutoConnect=true\n' "${psk:-$LAB_PASSPHRASE}" \
+            >"$sdir/iwd/$ssid.psk"
+    fi
+}
+
+_lab_iwd_state() { # IFACE -> iwd's station State (connected, disconnected, ...)
+    local line
+    while IFS= read -r line; do
+        line=$(printf '%s' "$line" | sed 's/\x1b\[[0-9;]*m//g')
+        if [[ $line =~ ^[[:space:]]*State[[:space:]]+([a-z]+) ]]; then
+            printf '%s\n' "${BASH_REMATCH[1]}"
+            return 0
+        fi
+    done < <(lab_stack_exec iwctl station "$1" show 2>/dev/null)
+    return 1
+}
+_lab_iwd_connected() { [[ $(_lab_iwd_state "$1") == connected ]]; }
+
+_lab_client_iwd() {
+    local iface=$1 ssid=$2 deadline=$((SECONDS + 120)) next=0
+    lab_wait_for 30 _lab_iwd_state "$iface" || {
+        _lab_fail "lab_client: iwd does not show station $iface"
+        lab_journal -n 40 >&2 || true
+        return 1
+    }
+    # iwd autoconnects to a known network after its own scan; ask it once in
+    # a while in case that scan ran before the AP was heard.
+    until _lab_iwd_connected "$iface"; do
+        if ((SECONDS >= deadline)); then
+            _lab_fail "lab_client: iwd did not connect $iface to '$ssid' (state $(_lab_iwd_state "$iface"))"
+            lab_stack_exec iwctl station "$iface" show >&2 || true
+            lab_journal -n 40 >&2 || true
+            return 1
+        fi
+        if ((SECONDS >= next)) && [[ $(_lab_iwd_state "$iface") == disconnected ]]; then
+            local -a pass=()
+            _lab_client_open || pass=(--passphrase "${psk:-$LAB_PASSPHRASE}")
+            lab_stack_exec timeout 30 iwctl --dont-ask "${pass[@]}" station "$iface" connect "$ssid" \
+                </dev/null >&2 || true
+            next=$((SECONDS + 15))
+        fi
+        sleep 1
+    done
+    _lab_client_address "$iface"
 }
 
 # lab_client_iface: prints the client's interface name.

@@ -283,6 +283,7 @@ fn no_gateway_measurement_is_unknown() {
         KernelEvent::DefaultRoute {
             ifindex: Some(IF),
             gateway: Some(GW.parse().unwrap()),
+            metric: None,
             added: false,
         },
     );
@@ -441,6 +442,7 @@ fn the_default_route_moves_the_gateway() {
         KernelEvent::DefaultRoute {
             ifindex: Some(IF),
             gateway: Some("10.77.0.254".parse().unwrap()),
+            metric: None,
             added: true,
         },
     );
@@ -454,6 +456,7 @@ fn the_default_route_moves_the_gateway() {
         KernelEvent::DefaultRoute {
             ifindex: Some(IF),
             gateway: Some("10.99.0.1".parse().unwrap()),
+            metric: None,
             added: false,
         },
     );
@@ -461,6 +464,43 @@ fn the_default_route_moves_the_gateway() {
         s.engine.gateway().map(|g| g.to_string()).as_deref(),
         Some("10.77.0.254")
     );
+}
+
+/// Seen in the lab under NetworkManager (tests/lab/scenarios/stack-nm):
+/// when it reconnects it first adds the default route with a penalised
+/// metric (20600: connectivity not yet checked), then the real one (600)
+/// via the same gateway, then deletes the penalised one. The deletion took
+/// the gateway away: watch stopped probing it and its outage stayed open
+/// until the end of the watch, although the route was there.
+#[test]
+fn a_second_route_via_the_same_gateway_keeps_it_when_the_first_goes() {
+    let gw: IpAddr = GW.parse().unwrap();
+    let route = |metric: u32, added: bool| KernelEvent::DefaultRoute {
+        ifindex: Some(IF),
+        gateway: Some(gw),
+        metric: Some(metric),
+        added,
+    };
+    let mut s = Script::new();
+    // Deactivated: NetworkManager removes the route the watch started with.
+    s.kernel(1_000, route(600, false));
+    assert_eq!(s.engine.gateway(), None);
+    s.kernel(4_000, route(20_600, true));
+    s.kernel(4_010, route(600, true));
+    s.kernel(4_020, route(20_600, false));
+    assert_eq!(s.engine.gateway(), Some(gw));
+    let routes: Vec<Option<IpAddr>> = s
+        .published
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::DefaultRoute { gateway } => Some(*gateway),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(routes, vec![None, Some(gw)], "{:?}", s.published);
+    // The last route going is the gateway going.
+    s.kernel(5_000, route(600, false));
+    assert_eq!(s.engine.gateway(), None);
 }
 
 #[test]
