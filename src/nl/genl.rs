@@ -91,7 +91,7 @@ impl GenlSocket {
                 })
                 .ok_or(GenlError::NoFamily),
             // ENOENT: the controller has no such family.
-            NetlinkPayload::Error(e) if e.raw_code().abs() == 2 => Err(GenlError::NoFamily),
+            NetlinkPayload::Error(e) if super::errno(&e) == 2 => Err(GenlError::NoFamily),
             NetlinkPayload::Error(e) => Err(GenlError::Kernel(Nl80211Error::NetlinkError(e))),
             _ => Err(GenlError::Decode(
                 "unexpected reply to the family lookup".into(),
@@ -121,33 +121,88 @@ impl GenlSocket {
         let mut replies = Vec::new();
         loop {
             let (data, _) = self.socket.recv_from_full().map_err(GenlError::Io)?;
-            if data.is_empty() {
+            if data.is_empty() || read_replies(&data, seq, &mut replies)? {
                 return Ok(replies);
             }
-            let mut offset = 0;
-            while offset < data.len() {
-                let reply =
-                    NetlinkMessage::<GenlMessage<Nl80211Message>>::deserialize(&data[offset..])
-                        .map_err(|e| GenlError::Decode(e.to_string()))?;
-                let length = reply.header.length as usize;
-                let ours = reply.header.sequence_number == seq;
-                match reply.payload {
-                    NetlinkPayload::Done(_) if ours => return Ok(replies),
-                    NetlinkPayload::Error(e) if ours => {
-                        return match e.code {
-                            // The acknowledgement of a non-dump request.
-                            None => Ok(replies),
-                            Some(_) => Err(GenlError::Kernel(Nl80211Error::NetlinkError(e))),
-                        };
-                    }
-                    NetlinkPayload::InnerMessage(genl) if ours => replies.push(genl.payload),
-                    _ => {}
-                }
-                if length == 0 {
-                    return Ok(replies);
-                }
-                offset += length;
-            }
         }
+    }
+}
+
+/// Decodes one datagram of replies to the request numbered `seq`: appends
+/// its nl80211 messages to `replies` and says whether the exchange is over
+/// (`NLMSG_DONE` of a dump, the acknowledgement of a request). Other
+/// sequence numbers are ignored. Pure: the fuzz target `nl80211` feeds it
+/// arbitrary bytes.
+pub(crate) fn read_replies(
+    data: &[u8],
+    seq: u32,
+    replies: &mut Vec<Nl80211Message>,
+) -> Result<bool, GenlError> {
+    let mut offset = 0;
+    while offset < data.len() {
+        let reply = NetlinkMessage::<GenlMessage<Nl80211Message>>::deserialize(&data[offset..])
+            .map_err(|e| GenlError::Decode(e.to_string()))?;
+        let length = reply.header.length as usize;
+        let ours = reply.header.sequence_number == seq;
+        match reply.payload {
+            NetlinkPayload::Done(_) if ours => return Ok(true),
+            NetlinkPayload::Error(e) if ours => {
+                return match e.code {
+                    // The acknowledgement of a non-dump request.
+                    None => Ok(true),
+                    Some(_) => Err(GenlError::Kernel(Nl80211Error::NetlinkError(e))),
+                };
+            }
+            NetlinkPayload::InnerMessage(genl) if ours => replies.push(genl.payload),
+            _ => {}
+        }
+        if length == 0 {
+            return Ok(true);
+        }
+        offset += length;
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An `NLMSG_ERROR` reply (netlink header, error code, the quoted
+    /// request's header) to the request numbered 7.
+    fn error_reply(code: i32) -> Vec<u8> {
+        let mut m = Vec::new();
+        m.extend(36u32.to_ne_bytes());
+        m.extend(2u16.to_ne_bytes()); // NLMSG_ERROR
+        m.extend(0u16.to_ne_bytes());
+        m.extend(7u32.to_ne_bytes());
+        m.extend(0u32.to_ne_bytes());
+        m.extend(code.to_ne_bytes());
+        m.extend([0; 16]);
+        m
+    }
+
+    fn error_text(code: i32) -> String {
+        let mut replies = Vec::new();
+        match read_replies(&error_reply(code), 7, &mut replies) {
+            Err(e) => super::super::genl_error("station dump", e).to_string(),
+            Ok(done) => panic!("no error (done: {done})"),
+        }
+    }
+
+    #[test]
+    fn a_kernel_error_is_the_errno_text() {
+        let text = error_text(-16);
+        assert!(text.contains("busy"), "{text}");
+    }
+
+    /// Found by the `nl80211` fuzz target's sibling `rtnetlink`:
+    /// netlink-packet-core negates the code to print it, which overflows
+    /// for `i32::MIN` (a panic wherever overflow checks are on).
+    #[test]
+    fn an_error_code_of_i32_min_is_an_error_not_a_panic() {
+        let text = error_text(i32::MIN);
+        assert!(text.contains("station dump failed"), "{text}");
+        assert!(!text.contains('\n'), "{text}");
     }
 }
