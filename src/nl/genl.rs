@@ -140,6 +140,9 @@ pub(crate) fn read_replies(
 ) -> Result<bool, GenlError> {
     let mut offset = 0;
     while offset < data.len() {
+        if let Some(why) = super::guard::unsafe_message(&data[offset..]) {
+            return Err(GenlError::Decode(why.into()));
+        }
         let reply = NetlinkMessage::<GenlMessage<Nl80211Message>>::deserialize(&data[offset..])
             .map_err(|e| GenlError::Decode(e.to_string()))?;
         let length = reply.header.length as usize;
@@ -204,5 +207,47 @@ mod tests {
         let text = error_text(i32::MIN);
         assert!(text.contains("station dump failed"), "{text}");
         assert!(!text.contains('\n'), "{text}");
+    }
+
+    /// An nl80211 reply to request 7 with one `NL80211_ATTR_MAC_ADDRS`
+    /// holding one address of `len` bytes.
+    fn mac_addrs_reply(len: u16) -> Vec<u8> {
+        let mut inner = Vec::new();
+        inner.extend((4 + len).to_ne_bytes());
+        inner.extend(1u16.to_ne_bytes());
+        inner.extend((0..len).map(|i| i as u8));
+        inner.resize(inner.len().next_multiple_of(4), 0);
+        let mut attr = Vec::new();
+        attr.extend((4 + inner.len() as u16).to_ne_bytes());
+        attr.extend(166u16.to_ne_bytes()); // NL80211_ATTR_MAC_ADDRS (nested)
+        attr.extend(inner);
+        let mut m = Vec::new();
+        m.extend((20 + attr.len() as u32).to_ne_bytes());
+        m.extend(0x20u16.to_ne_bytes()); // the nl80211 family
+        m.extend(0u16.to_ne_bytes());
+        m.extend(7u32.to_ne_bytes());
+        m.extend(0u32.to_ne_bytes());
+        m.extend([3, 1, 0, 0]); // NL80211_CMD_NEW_WIPHY, version 1
+        m.extend(attr);
+        m
+    }
+
+    #[test]
+    fn mac_addrs_of_six_bytes_decode() {
+        let mut replies = Vec::new();
+        read_replies(&mac_addrs_reply(6), 7, &mut replies).unwrap();
+        assert_eq!(replies.len(), 1);
+    }
+
+    /// Found by the `nl80211` fuzz target: wl-nl80211 0.8 copies
+    /// `value()[..6]` of each address without checking its length.
+    #[test]
+    fn a_short_mac_address_is_a_decode_error_not_a_panic() {
+        let mut replies = Vec::new();
+        match read_replies(&mac_addrs_reply(4), 7, &mut replies) {
+            Err(GenlError::Decode(why)) => assert!(why.contains("MAC_ADDRS"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(replies.is_empty());
     }
 }

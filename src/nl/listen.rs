@@ -45,10 +45,10 @@ pub fn spawn_nl80211(mut emit: impl FnMut(Heard) -> bool + Send + 'static) {
                 let wl_nl80211::packet_core::NetlinkPayload::InnerMessage(raw) = payload else {
                     continue;
                 };
-                let Ok(genl) = raw.parse_into_genlmsg::<wl_nl80211::Nl80211Message>() else {
+                let Some(message) = super::guard::parse_event(&raw) else {
                     continue;
                 };
-                if let Some(event) = events::from_nl80211(&genl.payload) {
+                if let Some(event) = events::from_nl80211(&message) {
                     if !emit(Heard::Event(event)) {
                         return None;
                     }

@@ -12,6 +12,7 @@ pub mod events;
 #[cfg(test)]
 mod fixtures;
 pub(crate) mod genl;
+mod guard;
 pub mod listen;
 pub(crate) mod route;
 
@@ -311,18 +312,17 @@ where
         let NetlinkPayload::InnerMessage(raw) = payload else {
             continue;
         };
-        let Ok(genl) = raw.parse_into_genlmsg::<Nl80211Message>() else {
+        let Some(message) = guard::parse_event(&raw) else {
             continue;
         };
-        let ours = genl
-            .payload
+        let ours = message
             .attributes
             .iter()
             .any(|a| matches!(a, Nl80211Attr::IfIndex(i) if *i == ifindex));
         if !ours {
             continue;
         }
-        match genl.payload.cmd {
+        match message.cmd {
             Nl80211Command::NewScanResults => return ScanOutcome::Completed,
             Nl80211Command::ScanAborted => return ScanOutcome::Aborted,
             _ => {}
