@@ -17,8 +17,10 @@ const ETH_ALEN: usize = 6;
 const NLA_TYPE_MASK: u16 = 0x3fff;
 const NLMSG_HDRLEN: usize = 16;
 const GENL_HDRLEN: usize = 4;
-/// Message types below this are netlink's own (noop, error, done, overrun).
-const NLMSG_MIN_TYPE: u16 = 0x10;
+/// netlink's own message types (noop, error, done, overrun): the only ones
+/// netlink-packet-core does not hand to the nl80211 parser (type 0 and the
+/// reserved 5 to 15 go to it like any family's).
+const NLMSG_OWN_TYPES: std::ops::RangeInclusive<u16> = 1..=4;
 
 /// The attributes of `buf` as (type without flags, payload), as netlink
 /// lays them out (4-byte header, 4-byte alignment); stops at the first one
@@ -47,11 +49,12 @@ pub(crate) fn unsafe_attributes(attrs: &[u8]) -> Option<&'static str> {
 }
 
 /// [`unsafe_attributes`] for the netlink message at the start of `data`
-/// (header included); netlink's own messages (error, done) are not nl80211.
+/// (header included); netlink's own messages (error, done) are not parsed as
+/// nl80211.
 pub(crate) fn unsafe_message(data: &[u8]) -> Option<&'static str> {
     let len = u32::from_ne_bytes(data.get(..4)?.try_into().ok()?) as usize;
     let kind = u16::from_ne_bytes(data.get(4..6)?.try_into().ok()?);
-    if kind < NLMSG_MIN_TYPE {
+    if NLMSG_OWN_TYPES.contains(&kind) {
         return None;
     }
     let end = len.min(data.len());
