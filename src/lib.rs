@@ -36,6 +36,8 @@ pub mod error;
 pub mod escape;
 pub mod exit;
 pub mod freq;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod health;
 pub mod ie;
 pub mod model;

@@ -45,10 +45,10 @@ pub fn spawn_nl80211(mut emit: impl FnMut(Heard) -> bool + Send + 'static) {
                 let wl_nl80211::packet_core::NetlinkPayload::InnerMessage(raw) = payload else {
                     continue;
                 };
-                let Ok(genl) = raw.parse_into_genlmsg::<wl_nl80211::Nl80211Message>() else {
+                let Some(message) = super::guard::parse_event(&raw) else {
                     continue;
                 };
-                if let Some(event) = events::from_nl80211(&genl.payload) {
+                if let Some(event) = events::from_nl80211(&message) {
                     if !emit(Heard::Event(event)) {
                         return None;
                     }
@@ -65,9 +65,7 @@ pub fn spawn_nl80211(mut emit: impl FnMut(Heard) -> bool + Send + 'static) {
 /// Listens to rtnetlink's link, address and route groups until `emit`
 /// returns false.
 pub fn spawn_rtnetlink(mut emit: impl FnMut(Heard) -> bool + Send + 'static) {
-    use netlink_packet_route::RouteNetlinkMessage;
     use netlink_sys::{protocols::NETLINK_ROUTE, Socket, SocketAddr as NlAddr};
-    use wl_nl80211::packet_core::{NetlinkMessage, NetlinkPayload};
     std::thread::spawn(move || {
         let mut socket = match Socket::new(NETLINK_ROUTE) {
             Ok(s) => s,
@@ -104,25 +102,37 @@ pub fn spawn_rtnetlink(mut emit: impl FnMut(Heard) -> bool + Send + 'static) {
                     return;
                 }
             };
-            let mut offset = 0;
-            while offset < data.len() {
-                let Ok(msg) = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&data[offset..])
-                else {
-                    break;
-                };
-                let len = msg.header.length as usize;
-                if let NetlinkPayload::InnerMessage(inner) = &msg.payload {
-                    if let Some(event) = events::from_rtnetlink(inner) {
-                        if !emit(Heard::Event(event)) {
-                            return;
-                        }
-                    }
-                }
-                if len == 0 {
-                    break;
-                }
-                offset += len;
+            if !rtnetlink_datagram(&data, |event| emit(Heard::Event(event))) {
+                return;
             }
         }
     });
+}
+
+/// Decodes one datagram of rtnetlink multicast messages, handing each event
+/// to `emit`; false as soon as `emit` does (stop listening). Undecodable
+/// bytes end the datagram, not the listener. Pure: the fuzz target
+/// `rtnetlink` feeds it arbitrary bytes.
+pub(crate) fn rtnetlink_datagram(data: &[u8], mut emit: impl FnMut(KernelEvent) -> bool) -> bool {
+    use netlink_packet_route::RouteNetlinkMessage;
+    use wl_nl80211::packet_core::{NetlinkMessage, NetlinkPayload};
+    let mut offset = 0;
+    while offset < data.len() {
+        let Ok(msg) = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&data[offset..]) else {
+            break;
+        };
+        let len = msg.header.length as usize;
+        if let NetlinkPayload::InnerMessage(inner) = &msg.payload {
+            if let Some(event) = events::from_rtnetlink(inner) {
+                if !emit(event) {
+                    return false;
+                }
+            }
+        }
+        if len == 0 {
+            break;
+        }
+        offset += len;
+    }
+    true
 }

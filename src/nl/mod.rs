@@ -11,9 +11,10 @@ mod convert;
 pub mod events;
 #[cfg(test)]
 mod fixtures;
-mod genl;
+pub(crate) mod genl;
+mod guard;
 pub mod listen;
-mod route;
+pub(crate) mod route;
 
 pub use route::ip_state;
 
@@ -28,7 +29,7 @@ use crate::model::{
 };
 use futures::{StreamExt, TryStreamExt};
 use std::time::Duration;
-use wl_nl80211::packet_core::{NetlinkMessage, NetlinkPayload};
+use wl_nl80211::packet_core::{ErrorMessage, NetlinkMessage, NetlinkPayload};
 use wl_nl80211::{
     Nl80211Attr, Nl80211Command, Nl80211Error, Nl80211Message, Nl80211MulticastGroup,
 };
@@ -203,7 +204,7 @@ impl Nl80211 {
                 let acks = handle.scan().trigger(trigger.build()).execute().await;
                 let busy = match acks.try_collect::<Vec<_>>().await {
                     Ok(_) => false,
-                    Err(Nl80211Error::NetlinkError(msg)) if msg.raw_code().abs() == EBUSY => true,
+                    Err(Nl80211Error::NetlinkError(msg)) if errno(&msg) == EBUSY => true,
                     Err(err) => return Err(classify_request_error("scan trigger", err)),
                 };
                 let outcome =
@@ -271,7 +272,20 @@ impl Nl80211 {
     }
 }
 
-fn genl_error(operation: &'static str, err: genl::GenlError) -> Error {
+/// The errno of an `NLMSG_ERROR` (the kernel sends it negated). Not
+/// netlink-packet-core's `abs()`/`to_io()`, which overflow for `i32::MIN`
+/// (a panic where overflow checks are on): the code is whatever the
+/// message says.
+pub(crate) fn errno(msg: &ErrorMessage) -> i32 {
+    msg.raw_code().saturating_abs()
+}
+
+/// The errno's text ("Device or resource busy (os error 16)").
+pub(crate) fn errno_text(msg: &ErrorMessage) -> String {
+    std::io::Error::from_raw_os_error(errno(msg)).to_string()
+}
+
+pub(crate) fn genl_error(operation: &'static str, err: genl::GenlError) -> Error {
     match err {
         genl::GenlError::Kernel(e) => classify_request_error(operation, e),
         genl::GenlError::NoFamily => Error::NoWirelessStack,
@@ -298,18 +312,17 @@ where
         let NetlinkPayload::InnerMessage(raw) = payload else {
             continue;
         };
-        let Ok(genl) = raw.parse_into_genlmsg::<Nl80211Message>() else {
+        let Some(message) = guard::parse_event(&raw) else {
             continue;
         };
-        let ours = genl
-            .payload
+        let ours = message
             .attributes
             .iter()
             .any(|a| matches!(a, Nl80211Attr::IfIndex(i) if *i == ifindex));
         if !ours {
             continue;
         }
-        match genl.payload.cmd {
+        match message.cmd {
             Nl80211Command::NewScanResults => return ScanOutcome::Completed,
             Nl80211Command::ScanAborted => return ScanOutcome::Aborted,
             _ => {}
@@ -331,7 +344,7 @@ mod libc_errno {
 fn classify_request_error(operation: &'static str, err: Nl80211Error) -> Error {
     match &err {
         Nl80211Error::NetlinkError(msg) => {
-            let errno = msg.raw_code().abs();
+            let errno = errno(msg);
             if errno == libc_errno::EPERM || errno == libc_errno::EACCES {
                 Error::PermissionDenied {
                     operation,
@@ -344,7 +357,7 @@ fn classify_request_error(operation: &'static str, err: Nl80211Error) -> Error {
             } else {
                 Error::Netlink {
                     operation,
-                    detail: msg.to_io().to_string(),
+                    detail: errno_text(msg),
                 }
             }
         }

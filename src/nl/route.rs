@@ -21,42 +21,53 @@ pub fn ip_state() -> Result<IpState> {
     let links = dump(
         "link dump",
         RouteNetlinkMessage::GetLink(LinkMessage::default()),
-    )?
-    .into_iter()
-    .filter_map(|msg| match msg {
-        RouteNetlinkMessage::NewLink(link) => Some(link_state(&link)),
-        _ => None,
-    })
-    .collect();
-
+    )?;
     let addresses = dump(
         "address dump",
         RouteNetlinkMessage::GetAddress(AddressMessage::default()),
-    )?
-    .into_iter()
-    .filter_map(|msg| match msg {
-        RouteNetlinkMessage::NewAddress(addr) => if_address(&addr),
-        _ => None,
-    })
-    .collect();
-
-    let mut default_routes = Vec::new();
+    )?;
+    let mut routes = Vec::new();
     for family in [AddressFamily::Inet, AddressFamily::Inet6] {
         let mut request = RouteMessage::default();
         request.header.address_family = family;
-        for msg in dump("route dump", RouteNetlinkMessage::GetRoute(request))? {
-            if let RouteNetlinkMessage::NewRoute(route) = msg {
-                default_routes.extend(default_route(&route));
-            }
-        }
+        routes.extend(dump("route dump", RouteNetlinkMessage::GetRoute(request))?);
     }
-    default_routes.sort_by_key(|r: &DefaultRoute| (r.gateway.is_none(), r.metric.unwrap_or(0)));
+    Ok(ip_state_from(links, addresses, routes))
+}
 
-    Ok(IpState {
+/// The IP state from the replies of the link, address and route dumps.
+pub(crate) fn ip_state_from(
+    links: Vec<RouteNetlinkMessage>,
+    addresses: Vec<RouteNetlinkMessage>,
+    routes: Vec<RouteNetlinkMessage>,
+) -> IpState {
+    let links = links
+        .into_iter()
+        .filter_map(|msg| match msg {
+            RouteNetlinkMessage::NewLink(link) => Some(link_state(&link)),
+            _ => None,
+        })
+        .collect();
+    let addresses = addresses
+        .into_iter()
+        .filter_map(|msg| match msg {
+            RouteNetlinkMessage::NewAddress(addr) => if_address(&addr),
+            _ => None,
+        })
+        .collect();
+    let mut default_routes: Vec<DefaultRoute> = routes
+        .into_iter()
+        .filter_map(|msg| match msg {
+            RouteNetlinkMessage::NewRoute(route) => default_route(&route),
+            _ => None,
+        })
+        .collect();
+    default_routes.sort_by_key(|r: &DefaultRoute| (r.gateway.is_none(), r.metric.unwrap_or(0)));
+    IpState {
         links,
         addresses,
         default_routes,
-    })
+    }
 }
 
 pub(super) fn link_state(link: &LinkMessage) -> LinkState {
@@ -161,29 +172,85 @@ fn dump(operation: &'static str, request: RouteNetlinkMessage) -> Result<Vec<Rou
     let mut replies = Vec::new();
     loop {
         let (data, _) = socket.recv_from_full().map_err(io_error)?;
-        let mut offset = 0;
-        while offset < data.len() {
-            let reply = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&data[offset..])
-                .map_err(|err| Error::Netlink {
-                    operation,
-                    detail: format!("undecodable reply: {err}"),
-                })?;
-            let length = reply.header.length as usize;
-            match reply.payload {
-                NetlinkPayload::Done(_) => return Ok(replies),
-                NetlinkPayload::Error(err) if err.code.is_some() => {
-                    return Err(io_error(err.to_io()));
-                }
-                NetlinkPayload::InnerMessage(inner) => replies.push(inner),
-                _ => {}
-            }
-            if length == 0 {
-                break;
-            }
-            offset += length;
-        }
-        if data.is_empty() {
+        if read_dump_datagram(operation, &data, &mut replies)? || data.is_empty() {
             return Ok(replies);
         }
+    }
+}
+
+/// Decodes one datagram of a dump's replies: appends its messages to
+/// `replies`, true once `NLMSG_DONE` ended the dump. Pure: the fuzz target
+/// `rtnetlink` feeds it arbitrary bytes.
+pub(crate) fn read_dump_datagram(
+    operation: &'static str,
+    data: &[u8],
+    replies: &mut Vec<RouteNetlinkMessage>,
+) -> Result<bool> {
+    let mut offset = 0;
+    while offset < data.len() {
+        let reply =
+            NetlinkMessage::<RouteNetlinkMessage>::deserialize(&data[offset..]).map_err(|err| {
+                Error::Netlink {
+                    operation,
+                    detail: format!("undecodable reply: {err}"),
+                }
+            })?;
+        let length = reply.header.length as usize;
+        match reply.payload {
+            NetlinkPayload::Done(_) => return Ok(true),
+            NetlinkPayload::Error(err) if err.code.is_some() => {
+                return Err(Error::Netlink {
+                    operation,
+                    detail: super::errno_text(&err),
+                });
+            }
+            NetlinkPayload::InnerMessage(inner) => replies.push(inner),
+            _ => {}
+        }
+        if length == 0 {
+            break;
+        }
+        offset += length;
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An `NLMSG_ERROR` message (netlink header, error code, the quoted
+    /// request's header) with sequence number 1.
+    pub(crate) fn error_message(code: i32) -> Vec<u8> {
+        let mut m = Vec::new();
+        m.extend(36u32.to_ne_bytes());
+        m.extend(2u16.to_ne_bytes()); // NLMSG_ERROR
+        m.extend(0u16.to_ne_bytes());
+        m.extend(1u32.to_ne_bytes());
+        m.extend(0u32.to_ne_bytes());
+        m.extend(code.to_ne_bytes());
+        m.extend([0; 16]);
+        m
+    }
+
+    #[test]
+    fn a_dump_error_is_the_errno_text() {
+        let mut replies = Vec::new();
+        let err = read_dump_datagram("link dump", &error_message(-16), &mut replies).unwrap_err();
+        assert!(err.to_string().contains("busy"), "EBUSY expected in {err}");
+    }
+
+    /// Found by the `rtnetlink` fuzz target: netlink-packet-core's
+    /// `ErrorMessage::to_io` negates the code, which overflows for
+    /// `i32::MIN` (a panic wherever overflow checks are on).
+    #[test]
+    fn an_error_code_of_i32_min_is_an_error_not_a_panic() {
+        let mut replies = Vec::new();
+        let err =
+            read_dump_datagram("link dump", &error_message(i32::MIN), &mut replies).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("link dump failed"), "{text}");
+        assert!(!text.contains('\n'), "{text}");
+        assert!(replies.is_empty());
     }
 }

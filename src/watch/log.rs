@@ -1153,7 +1153,7 @@ fn lock_holder(file: &File) -> Option<u32> {
 /// overlayfs) show a different device in `/proc/locks` than `stat` does, so
 /// failing that, a single pid holding a lock on the same inode number is
 /// accepted.
-fn flock_holder(table: &str, dev: u64, ino: u64) -> Option<u32> {
+pub(crate) fn flock_holder(table: &str, dev: u64, ino: u64) -> Option<u32> {
     let (major, minor) = dev_major_minor(dev);
     let mut same_inode: Option<u32> = None;
     let mut ambiguous = false;

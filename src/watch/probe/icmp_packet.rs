@@ -20,7 +20,7 @@ const IPPROTO_ICMPV6: u8 = 58;
 
 /// The RFC 1071 Internet checksum (one's complement of the one's complement
 /// sum of 16-bit words; an odd last byte is padded with zero).
-pub(super) fn checksum(data: &[u8]) -> u16 {
+pub(crate) fn checksum(data: &[u8]) -> u16 {
     let mut sum: u32 = 0;
     let mut words = data.chunks_exact(2);
     for w in &mut words {
@@ -41,7 +41,7 @@ pub(super) fn checksum(data: &[u8]) -> u16 {
 /// recompute it anyway). The ICMPv6 checksum covers a pseudo-header with the
 /// source address we do not know; the kernel always computes it for ICMPv6
 /// sockets, so it stays zero here.
-pub(super) fn echo_request(v6: bool, id: u16, seq: u16, payload: &[u8]) -> Vec<u8> {
+pub(crate) fn echo_request(v6: bool, id: u16, seq: u16, payload: &[u8]) -> Vec<u8> {
     let mut packet = Vec::with_capacity(8 + payload.len());
     packet.push(if v6 {
         ICMP6_ECHO_REQUEST
@@ -62,21 +62,21 @@ pub(super) fn echo_request(v6: bool, id: u16, seq: u16, payload: &[u8]) -> Vec<u
 
 /// What we sent, to recognise what comes back.
 #[derive(Debug, Clone)]
-pub(super) struct Expect {
-    pub(super) v6: bool,
+pub(crate) struct Expect {
+    pub(crate) v6: bool,
     /// Raw IPv4 sockets deliver the IP header before the ICMP message.
-    pub(super) ip_header: bool,
+    pub(crate) ip_header: bool,
     /// The identifier to check; `None` when the kernel owns it (datagram).
-    pub(super) id: Option<u16>,
-    pub(super) seq: u16,
-    pub(super) dest: IpAddr,
+    pub(crate) id: Option<u16>,
+    pub(crate) seq: u16,
+    pub(crate) dest: IpAddr,
     /// The payload we sent; a reply must echo it.
-    pub(super) payload: [u8; 16],
+    pub(crate) payload: [u8; 16],
 }
 
 /// What a received packet means for our request.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Reply {
+pub(crate) enum Reply {
     /// The echo reply to our request.
     Echo,
     /// An ICMP error about our request (unreachable, time exceeded).
@@ -91,7 +91,7 @@ pub(super) enum Reply {
 
 /// Interprets one packet read from an ICMP socket. Never panics: every
 /// length is checked, and anything that does not match is `Unrelated`.
-pub(super) fn classify_reply(packet: &[u8], from: IpAddr, expect: &Expect) -> Reply {
+pub(crate) fn classify_reply(packet: &[u8], from: IpAddr, expect: &Expect) -> Reply {
     let icmp = if expect.ip_header {
         match skip_ipv4_header(packet, IPPROTO_ICMP) {
             Some(rest) => rest,
