@@ -353,25 +353,19 @@ pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> 
             t.add_safe_row(vec![
                 o.start.rfc3339(),
                 seconds(o.duration_ms),
-                terminal_safe(&o.target).into_owned(),
+                o.target.clone(),
                 o.cause.label().to_string(),
-                terminal_safe(&o.summary).into_owned(),
+                o.summary.clone(),
             ]);
         }
         writeln!(out, "{t}")?;
-        if s.outage_count > s.outages.len() as u64 {
-            writeln!(
-                out,
-                "… and {} more outage(s) not listed",
-                s.outage_count - s.outages.len() as u64
-            )?;
-        }
+        not_listed(out, s.outage_count, s.outages.len(), "outage")?;
     }
     if !s.disconnects.is_empty() {
         let mut t = new_table(styled, &["Disconnect reason", "By", "Count"]);
         for d in &s.disconnects {
             t.add_safe_row(vec![
-                format!("{} ({})", d.reason, terminal_safe(&d.reason_name)),
+                format!("{} ({})", d.reason, d.reason_name),
                 match d.by {
                     Initiator::Ap => "access point".to_string(),
                     Initiator::Local => "this laptop".to_string(),
@@ -402,14 +396,15 @@ pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> 
             terminal_safe(&p.summary)
         )?;
     }
-    if s.pattern_count > s.patterns.len() as u64 {
-        writeln!(
-            out,
-            "… and {} more pattern(s) not listed",
-            s.pattern_count - s.patterns.len() as u64
-        )?;
+    not_listed(out, s.pattern_count, s.patterns.len(), "pattern")
+}
+
+/// The line under a list cut at [`MAX_ROWS`]: how many more there were.
+fn not_listed(out: &mut dyn Write, total: u64, listed: usize, what: &str) -> io::Result<()> {
+    match total.checked_sub(listed as u64) {
+        Some(more) if more > 0 => writeln!(out, "… and {more} more {what}(s) not listed"),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]
