@@ -474,6 +474,15 @@ pub struct ChannelsArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub samples: u32,
 
+    /// Listen only: send no probe requests (finds hidden networks reliably)
+    ///
+    /// Each channel is listened to for about a beacon interval instead of
+    /// probed: the scan takes longer (and keeps the radio off its own channel
+    /// longer), but transmits nothing and hears every beaconing network,
+    /// including hidden ones an active scan can miss.
+    #[arg(long)]
+    pub passive: bool,
+
     /// Pause between scans (0s..1h)
     ///
     /// 0s scans back to back. At most an hour: samples further apart describe
@@ -528,9 +537,27 @@ pub struct ScanArgs {
     #[arg(long)]
     pub cached: bool,
 
+    /// Listen only: send no probe requests (finds hidden networks reliably)
+    ///
+    /// Each channel is listened to for about a beacon interval instead of
+    /// probed: the scan takes longer (and keeps the radio off its own channel
+    /// longer), but transmits nothing and hears every beaconing network,
+    /// including hidden ones an active scan can miss.
+    #[arg(long, conflicts_with = "cached")]
+    pub passive: bool,
+
     /// Only this band
     #[arg(long, value_enum)]
     pub band: Option<BandArg>,
+
+    /// Scan only these frequencies, in MHz (comma-separated or repeated)
+    ///
+    /// Like `iw scan freq`: the channels of your own network, say, for a
+    /// quick look. The results shown are narrowed to them too. Each must be a
+    /// channel the radio has and may use here.
+    #[arg(long = "freq", value_name = "MHZ", value_delimiter = ',', conflicts_with = "cached",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub freqs: Vec<u32>,
 
     /// Only networks with this SSID (exact match)
     #[arg(long)]

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use wifidiag::channels::ChannelInputs;
 use wifidiag::cli::{ChannelsArgs, ReportArgs, ScanArgs, StatusArgs, WatchArgs};
 use wifidiag::model::{parse_resolv_conf, pick_station, select_interfaces, IfType, Ssid};
-use wifidiag::nl::{self, Nl80211, ScanOutcome};
+use wifidiag::nl::{self, Nl80211, ScanMode, ScanOutcome};
 use wifidiag::output::{write_json_doc, Envelope, Redact, Redactor};
 use wifidiag::report::channels::{self as channels_report, ChannelsContext, ChannelsReport};
 use wifidiag::report::interfaces::{self, InterfacesReport};
@@ -180,11 +180,28 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
         (false, Some(cached_notice("--cached was given")))
     } else {
         let band = args.band.map(Into::into);
-        let freqs = wifidiag::scan::scan_frequencies(&nl.phy_channels(iface.phy)?, band);
+        let phy_channels = nl.phy_channels(iface.phy)?;
+        let mut freqs = wifidiag::scan::scan_frequencies(&phy_channels, band);
+        if !args.freqs.is_empty() {
+            match wifidiag::scan::requested_frequencies(&phy_channels, &args.freqs) {
+                Ok(wanted) => freqs.retain(|f| wanted.contains(f)),
+                Err(why) => {
+                    eprintln!("wifidiag: {why}");
+                    return Ok(ExitCode::Usage);
+                }
+            }
+        }
         let spinner = progress::spinner(&format!("scanning on {name}"));
-        let outcome = scan_once(&nl, ifindex, &freqs, args.timeout);
+        let started = std::time::Instant::now();
+        let outcome = scan_once(&nl, ifindex, &freqs, scan_mode(args.passive), args.timeout);
         drop(spinner);
-        outcome?
+        let (fresh, notice) = outcome?;
+        let took = started.elapsed();
+        if fresh && took >= LONG_SCAN {
+            (true, Some(long_scan_notice(took)))
+        } else {
+            (fresh, notice)
+        }
     };
     if let Some(notice) = &notice {
         eprintln!("wifidiag: {notice}");
@@ -192,12 +209,16 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
 
     let mut views = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
     views = wifidiag::scan::filter(views, args.band.map(Into::into), args.ssid.as_deref());
+    if !args.freqs.is_empty() {
+        views.retain(|v| args.freqs.contains(&v.freq.0));
+    }
     wifidiag::scan::sort_by_signal(&mut views);
     let channels = wifidiag::scan::channel_summary(&views);
     let report = ScanReport {
         envelope: Envelope::now(scan_report::SCHEMA),
         interface: name,
         fresh,
+        scan_mode: fresh.then_some(if args.passive { "passive" } else { "active" }),
         notice,
         bss: views.iter().map(BssEntry::from).collect(),
         channels: channels.iter().map(ChannelEntry::from).collect(),
@@ -210,19 +231,28 @@ pub fn scan(out: &mut impl Write, opts: &Output, args: &ScanArgs) -> anyhow::Res
     Ok(ExitCode::Success)
 }
 
+fn scan_mode(passive: bool) -> ScanMode {
+    if passive {
+        ScanMode::Passive
+    } else {
+        ScanMode::Active
+    }
+}
+
 /// Triggers one scan and says whether its results are fresh, and if not why.
 /// Only errors other than "not permitted" fail.
 fn scan_once(
     nl: &Nl80211,
     ifindex: u32,
     freqs: &[u32],
+    mode: ScanMode,
     timeout: std::time::Duration,
 ) -> wifidiag::Result<(bool, Option<String>)> {
     if freqs.is_empty() {
         // No channel of the requested band on this radio: nothing to scan.
         return Ok((true, None));
     }
-    Ok(match nl.trigger_scan(ifindex, freqs, timeout) {
+    Ok(match nl.trigger_scan(ifindex, freqs, mode, timeout) {
         Ok(ScanOutcome::Completed) => (true, None),
         Ok(ScanOutcome::Aborted) => (
             false,
@@ -271,7 +301,7 @@ pub fn channels(
         // Once a scan is refused, the rest are too: use the cache.
         let started = std::time::Instant::now();
         if fresh {
-            let (ok, why) = scan_once(&nl, ifindex, &freqs, args.timeout)?;
+            let (ok, why) = scan_once(&nl, ifindex, &freqs, scan_mode(args.passive), args.timeout)?;
             if !ok {
                 fresh = false;
                 notice = why;
@@ -331,6 +361,20 @@ pub fn channels(
     .context("writing the channel ratings")?;
     out.flush().context("writing the channel ratings")?;
     Ok(ExitCode::Success)
+}
+
+/// A scan this long outlives the first channels' results: the kernel drops
+/// an entry 30 s after it last heard the network, counted from the moment
+/// it was heard, not from the end of the scan.
+const LONG_SCAN: std::time::Duration = std::time::Duration::from_secs(25);
+
+fn long_scan_notice(took: std::time::Duration) -> String {
+    format!(
+        "the scan took {} s, close to the {} s the kernel keeps a result: networks heard \
+         early in it may be missing; narrow it with --band or --freq",
+        took.as_secs(),
+        scan_report::KERNEL_EXPIRY_MS / 1000
+    )
 }
 
 fn cached_notice(why: &str) -> String {

@@ -97,6 +97,7 @@ fn scan_report(bsses: &[ScanBss]) {
         envelope: envelope("wifidiag.scan/1"),
         interface: "wlan0".into(),
         fresh: true,
+        scan_mode: Some("active"),
         notice: None,
         bss: views.iter().map(BssEntry::from).collect(),
         channels: channels.iter().map(ChannelEntry::from).collect(),

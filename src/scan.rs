@@ -209,6 +209,22 @@ pub fn scan_frequencies(channels: &[PhyChannel], band: Option<Band>) -> Vec<u32>
         .collect()
 }
 
+/// The user's `--freq` list checked against the phy: each must be one of
+/// its channels in a band wifidiag understands and not disabled. Duplicates
+/// are dropped, the order is the phy's.
+pub fn requested_frequencies(channels: &[PhyChannel], wanted: &[u32]) -> Result<Vec<u32>, String> {
+    let usable = scan_frequencies(channels, None);
+    if let Some(bad) = wanted.iter().find(|f| !usable.contains(f)) {
+        let why = if channels.iter().any(|c| c.freq.0 == *bad && c.disabled) {
+            "is disabled on this radio here (regulatory domain or hardware)"
+        } else {
+            "is not a 2.4, 5 or 6 GHz channel of this radio"
+        };
+        return Err(format!("--freq {bad}: {bad} MHz {why}"));
+    }
+    Ok(usable.into_iter().filter(|f| wanted.contains(f)).collect())
+}
+
 /// Keeps the BSSes matching the user's `--band` / `--ssid` filters.
 pub fn filter(views: Vec<BssView>, band: Option<Band>, ssid: Option<&str>) -> Vec<BssView> {
     views
@@ -406,6 +422,17 @@ mod tests {
         assert_eq!(scan_frequencies(&phy, None), [2412, 5180, 5955]);
         assert_eq!(scan_frequencies(&phy, Some(Band::Ghz5)), [5180]);
         assert_eq!(scan_frequencies(&phy, Some(Band::Ghz6)), [5955]);
+
+        assert_eq!(
+            requested_frequencies(&phy, &[5955, 2412, 2412]),
+            Ok(vec![2412, 5955])
+        );
+        let disabled = requested_frequencies(&phy, &[2412, 2484]).unwrap_err();
+        assert!(disabled.contains("2484 MHz is disabled"), "{disabled}");
+        for absent in [2437, 904, 58320] {
+            let err = requested_frequencies(&phy, &[absent]).unwrap_err();
+            assert!(err.contains("not a 2.4, 5 or 6 GHz channel"), "{err}");
+        }
     }
 
     #[test]

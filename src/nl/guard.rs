@@ -61,6 +61,19 @@ pub(crate) fn unsafe_message(data: &[u8]) -> Option<&'static str> {
     unsafe_attributes(data.get(NLMSG_HDRLEN + GENL_HDRLEN..end)?)
 }
 
+/// `NL80211_ATTR_IFINDEX`.
+const NL80211_ATTR_IFINDEX: u16 = 3;
+
+/// The command of an nl80211 event and the interface it names, read from the
+/// raw attributes without the full parse (which a single attribute it cannot
+/// decode would fail): enough to follow a scan's start and end.
+pub(crate) fn event_cmd_ifindex(raw: &RawGenlMessage) -> (u8, Option<u32>) {
+    let ifindex = attributes(&raw.payload)
+        .find(|(kind, _)| *kind == NL80211_ATTR_IFINDEX)
+        .and_then(|(_, v)| Some(u32::from_ne_bytes(v.get(..4)?.try_into().ok()?)));
+    (raw.header.cmd, ifindex)
+}
+
 /// A multicast nl80211 message, parsed when that is safe.
 pub(crate) fn parse_event(raw: &RawGenlMessage) -> Option<Nl80211Message> {
     if unsafe_attributes(&raw.payload).is_some() {

@@ -46,6 +46,20 @@ pub enum ScanOutcome {
     TimedOut,
 }
 
+/// How a triggered scan looks for networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScanMode {
+    /// Send a wildcard probe request on each channel (where the regulatory
+    /// domain allows it) and listen briefly: fast, but it transmits, and a
+    /// hidden network is only found if its beacon falls into the short dwell.
+    #[default]
+    Active,
+    /// Transmit nothing, only listen for beacons on each channel for about a
+    /// beacon interval: slower, finds hidden networks reliably, and leaves
+    /// the air as it was.
+    Passive,
+}
+
 /// An open nl80211 session.
 ///
 /// Requests and dumps go over a blocking generic-netlink socket
@@ -167,7 +181,9 @@ impl Nl80211 {
     /// socket of its own, so the completion cannot be missed. When another
     /// scan is running on the radio (EBUSY: the connection manager's, often
     /// on a few channels only), its end is awaited and ours triggered then,
-    /// all within `timeout`. Lacking `CAP_NET_ADMIN` gives
+    /// all within `timeout`. An end the kernel announces before it announced
+    /// the start of ours belongs to an earlier scan and is not taken for
+    /// ours. Lacking `CAP_NET_ADMIN` gives
     /// [`Error::PermissionDenied`]; the caller decides to fall back to the
     /// cache.
     ///
@@ -178,6 +194,7 @@ impl Nl80211 {
         &self,
         ifindex: u32,
         freqs: &[u32],
+        mode: ScanMode,
         timeout: Duration,
     ) -> Result<ScanOutcome> {
         const EBUSY: i32 = 16;
@@ -201,14 +218,17 @@ impl Nl80211 {
                 if !freqs.is_empty() {
                     trigger = trigger.scan_frequencies(freqs.to_vec());
                 }
+                trigger = trigger.passive(mode == ScanMode::Passive);
                 let acks = handle.scan().trigger(trigger.build()).execute().await;
                 let busy = match acks.try_collect::<Vec<_>>().await {
                     Ok(_) => false,
                     Err(Nl80211Error::NetlinkError(msg)) if errno(&msg) == EBUSY => true,
                     Err(err) => return Err(classify_request_error("scan trigger", err)),
                 };
+                // Waiting out someone else's scan, any end will do; for
+                // ours, only an end after our start.
                 let outcome =
-                    tokio::time::timeout_at(deadline, next_scan_end(&mut events, ifindex))
+                    tokio::time::timeout_at(deadline, next_scan_end(&mut events, ifindex, !busy))
                         .await
                         .unwrap_or(ScanOutcome::TimedOut);
                 // Someone else's scan (the connection manager's, often on
@@ -298,7 +318,7 @@ pub(crate) fn genl_error(operation: &'static str, err: genl::GenlError) -> Error
 }
 
 /// Waits for the end of a scan on `ifindex`: new results or an abort.
-async fn next_scan_end<S>(events: &mut S, ifindex: u32) -> ScanOutcome
+async fn next_scan_end<S>(events: &mut S, ifindex: u32, after_start: bool) -> ScanOutcome
 where
     S: futures::Stream<
             Item = (
@@ -307,28 +327,100 @@ where
             ),
         > + Unpin,
 {
+    let mut watch = ScanWatch::new(ifindex, after_start);
     while let Some((msg, _)) = events.next().await {
         let (_, payload) = msg.into_parts();
         let NetlinkPayload::InnerMessage(raw) = payload else {
             continue;
         };
-        let Some(message) = guard::parse_event(&raw) else {
-            continue;
-        };
-        let ours = message
-            .attributes
-            .iter()
-            .any(|a| matches!(a, Nl80211Attr::IfIndex(i) if *i == ifindex));
-        if !ours {
-            continue;
-        }
-        match message.cmd {
-            Nl80211Command::NewScanResults => return ScanOutcome::Completed,
-            Nl80211Command::ScanAborted => return ScanOutcome::Aborted,
-            _ => {}
+        let (cmd, index) = guard::event_cmd_ifindex(&raw);
+        if let Some(outcome) = watch.on_event(cmd, index) {
+            return outcome;
         }
     }
     ScanOutcome::TimedOut
+}
+
+/// Follows one interface's scan through the scan multicast group's events.
+#[derive(Debug)]
+struct ScanWatch {
+    ifindex: u32,
+    /// Whether the kernel has announced a scan start since we listened (an
+    /// end before it is the end of an earlier scan, not ours).
+    started: bool,
+}
+
+impl ScanWatch {
+    const TRIGGER_SCAN: u8 = 33;
+    const NEW_SCAN_RESULTS: u8 = 34;
+    const SCAN_ABORTED: u8 = 35;
+
+    /// `after_start`: only an end after a start counts (waiting for our own
+    /// scan); otherwise any end does (waiting out someone else's).
+    fn new(ifindex: u32, after_start: bool) -> Self {
+        ScanWatch {
+            ifindex,
+            started: !after_start,
+        }
+    }
+
+    /// The outcome this event settles, if any.
+    fn on_event(&mut self, cmd: u8, ifindex: Option<u32>) -> Option<ScanOutcome> {
+        if ifindex != Some(self.ifindex) {
+            return None;
+        }
+        match cmd {
+            Self::TRIGGER_SCAN => {
+                self.started = true;
+                None
+            }
+            Self::NEW_SCAN_RESULTS if self.started => Some(ScanOutcome::Completed),
+            Self::SCAN_ABORTED if self.started => Some(ScanOutcome::Aborted),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod scan_watch_tests {
+    use super::*;
+
+    #[test]
+    fn our_scan_ends_only_after_its_start() {
+        let mut w = ScanWatch::new(7, true);
+        // The end of the scan that was running before ours was triggered.
+        assert_eq!(w.on_event(ScanWatch::NEW_SCAN_RESULTS, Some(7)), None);
+        assert_eq!(w.on_event(ScanWatch::TRIGGER_SCAN, Some(7)), None);
+        assert_eq!(
+            w.on_event(ScanWatch::NEW_SCAN_RESULTS, Some(7)),
+            Some(ScanOutcome::Completed)
+        );
+    }
+
+    #[test]
+    fn other_interfaces_and_commands_are_ignored() {
+        let mut w = ScanWatch::new(7, true);
+        assert_eq!(w.on_event(ScanWatch::TRIGGER_SCAN, Some(8)), None);
+        assert_eq!(w.on_event(ScanWatch::NEW_SCAN_RESULTS, Some(7)), None);
+        assert_eq!(w.on_event(ScanWatch::TRIGGER_SCAN, None), None);
+        assert_eq!(w.on_event(ScanWatch::NEW_SCAN_RESULTS, Some(7)), None);
+        assert_eq!(w.on_event(ScanWatch::TRIGGER_SCAN, Some(7)), None);
+        assert_eq!(w.on_event(46, Some(7)), None);
+        assert_eq!(w.on_event(ScanWatch::NEW_SCAN_RESULTS, Some(8)), None);
+        assert_eq!(
+            w.on_event(ScanWatch::SCAN_ABORTED, Some(7)),
+            Some(ScanOutcome::Aborted)
+        );
+    }
+
+    #[test]
+    fn waiting_out_another_scan_takes_any_end() {
+        let mut w = ScanWatch::new(7, false);
+        assert_eq!(
+            w.on_event(ScanWatch::NEW_SCAN_RESULTS, Some(7)),
+            Some(ScanOutcome::Completed)
+        );
+    }
 }
 
 /// errno values we classify; kept local rather than pulling in libc for four

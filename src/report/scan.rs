@@ -25,6 +25,9 @@ pub struct ScanReport {
     /// True when this run triggered a scan that completed; false for the
     /// kernel's cached results (see `notice`).
     pub fresh: bool,
+    /// `"active"` or `"passive"` (`--passive`): how this run's scan looked
+    /// for networks; `None` (null) when the results are the kernel's cache.
+    pub scan_mode: Option<&'static str>,
     /// Why the results are not fresh, or what else the reader must know.
     pub notice: Option<String>,
     pub bss: Vec<BssEntry>,
@@ -268,6 +271,7 @@ mod tests {
             },
             interface: "wlx001b63aabbcc".into(),
             fresh: true,
+            scan_mode: Some("active"),
             notice: None,
             bss: vec![
                 bss([0, 0x1b, 0x63, 1, 2, 3], Some("Dr Smith's clinic"), true),

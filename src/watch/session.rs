@@ -258,7 +258,12 @@ pub fn run(
                                 .phy_channels(phy)
                                 .map(|c| crate::scan::scan_frequencies(&c, None))
                                 .unwrap_or_default();
-                            let _ = nl.trigger_scan(index, &freqs, config.interval);
+                            let _ = nl.trigger_scan(
+                                index,
+                                &freqs,
+                                crate::nl::ScanMode::Active,
+                                config.interval,
+                            );
                         }
                     }
                     if let Ok(bsses) = nl.scan_dump(index) {
