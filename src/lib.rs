@@ -39,6 +39,7 @@ pub mod freq;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod health;
+pub mod history;
 pub mod ie;
 pub mod model;
 pub mod nl;
