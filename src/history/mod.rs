@@ -15,6 +15,8 @@
 //!   by the kernel and by the supplicant is one), episodes and counts.
 
 pub mod parse;
+pub mod source;
+pub mod timeline;
 
 use crate::model::MacAddr;
 use crate::watch::event::Initiator;
