@@ -169,6 +169,10 @@ pub enum Command {
                       on standard error and in the JSON. Lines of unknown kinds are ignored."
     )]
     Report(ReportArgs),
+
+    /// What happened before anyone was watching: outages rebuilt from the logs
+    #[command(long_about = HISTORY_LONG_ABOUT)]
+    History(HistoryArgs),
 }
 
 // ---------------------------------------------------------------------------
@@ -279,6 +283,67 @@ pub struct ReportArgs {
     /// The log files written by `watch --log` (one summary over all of them)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<std::path::PathBuf>,
+}
+
+const HISTORY_LONG_ABOUT: &str = "\
+Rebuild what happened to the Wi-Fi from what the kernel, wpa_supplicant, \
+NetworkManager and iwd logged: every disconnect with its reason code and who \
+initiated it, beacon loss, roams and their gaps, rejected authentications and \
+associations, wrong passphrases, DHCP failures, NetworkManager's connectivity \
+changes and driver or firmware errors. The same event told by several programs \
+is counted once. Outages get a verdict where the logs allow it (wifi, lan) and \
+`unknown` with what is missing where they do not; roaming patterns, counts per \
+day and per access point follow.
+
+Reads the systemd journal through journalctl (with --journal-dir, a journal \
+copied from another machine), else /var/log/syslog (or messages, kern.log), \
+else the kernel's ring buffer. The probes of `wifidiag watch --log` files given \
+with --log add the gateway, DNS and server verdicts the system logs cannot give.
+
+Reading the whole journal needs root or membership of the systemd-journal (or \
+adm) group; without it history says so and exits 5.";
+
+/// Where `history` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistorySource {
+    /// The journal if this machine keeps one (or --journal-dir), else syslog, else the kernel ring buffer
+    Auto,
+    Journal,
+    Syslog,
+    /// The kernel's ring buffer (/dev/kmsg): kernel lines only, since boot
+    Kmsg,
+}
+
+/// Arguments of `wifidiag history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this wireless interface (default: all)
+    pub iface: Option<String>,
+
+    /// Start of the period: a duration before now (24h, 3d), a local time
+    /// ("2026-12-03 10:40", 10:40 for today, 2026-12-03) or RFC 3339
+    #[arg(long, value_name = "WHEN", default_value = "24h")]
+    pub since: String,
+
+    /// End of the period (same forms as --since)
+    #[arg(long, value_name = "WHEN", default_value = "now")]
+    pub until: String,
+
+    /// Add the outages of these `watch --log` files (their probes tell the gateway, DNS and server apart)
+    #[arg(long = "log", value_name = "FILE")]
+    pub logs: Vec<std::path::PathBuf>,
+
+    /// Where to read
+    #[arg(long, value_enum, default_value_t = HistorySource::Auto)]
+    pub source: HistorySource,
+
+    /// Read the journal files in this directory (journalctl --directory), e.g. one copied from the laptop
+    #[arg(long, value_name = "DIR")]
+    pub journal_dir: Option<std::path::PathBuf>,
+
+    /// The directory of the syslog files for --source syslog
+    #[arg(long, value_name = "DIR", default_value = "/var/log")]
+    pub syslog_dir: std::path::PathBuf,
 }
 
 const WATCH_LONG_ABOUT: &str = "\

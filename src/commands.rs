@@ -604,3 +604,289 @@ fn warn_skipped(path: &std::path::Path, s: &wifidiag::watch::read::ReadStats) {
         );
     }
 }
+
+pub fn history(
+    out: &mut impl Write,
+    opts: &Output,
+    args: &wifidiag::cli::HistoryArgs,
+) -> anyhow::Result<ExitCode> {
+    use wifidiag::cli::HistorySource;
+    use wifidiag::history::{parse, period, source, timeline};
+    use wifidiag::report::history::{HistoryReport, SourceInfo};
+
+    let now_usec = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64);
+    let resolve = |flag: &str, text: &str| -> Result<u64, String> {
+        let when = period::parse_when(text).map_err(|e| format!("--{flag} {e}"))?;
+        period::resolve(when, now_usec, local_today(now_usec), &local_to_epoch)
+            .map_err(|e| format!("--{flag}: {e}"))
+    };
+    let (since, until) = match (resolve("since", &args.since), resolve("until", &args.until)) {
+        (Ok(s), Ok(u)) if s <= u => (s, u),
+        (Ok(_), Ok(_)) => {
+            eprintln!("wifidiag: --since is after --until");
+            return Ok(ExitCode::Usage);
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("wifidiag: {e}");
+            return Ok(ExitCode::Usage);
+        }
+    };
+    let span = source::Period {
+        since_usec: since,
+        until_usec: until,
+    };
+
+    // Outages of watch logs first: a bad file is found before the journal is read.
+    let mut extra = Vec::new();
+    let mut infos = Vec::new();
+    for path in &args.logs {
+        let mut reader = match wifidiag::watch::read::open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("wifidiag: {e}");
+                return Ok(e.exit_code());
+            }
+        };
+        while let Some(record) = reader.next_record().context("reading a watch log")? {
+            let record = match &opts.redact {
+                Some(r) => match record.redacted(r) {
+                    Some(red) => red,
+                    None => continue,
+                },
+                None => record,
+            };
+            if let wifidiag::watch::event::Kind::Outage {
+                start,
+                end,
+                cause,
+                summary,
+                target,
+                ..
+            } = &record.kind
+            {
+                let (start_us, end_us) = (start.0 * 1000, end.0 * 1000);
+                let iface_ok =
+                    args.iface.is_none() || record.iface.is_none() || record.iface == args.iface;
+                if iface_ok && end_us >= since && start_us <= until {
+                    extra.push(timeline::Episode {
+                        start_usec: start_us,
+                        end_usec: Some(end_us),
+                        cause: *cause,
+                        iface: record.iface.clone(),
+                        summary: format!("{target}: {summary}"),
+                        evidence: vec![],
+                        missing: vec![],
+                        from_watch_log: true,
+                    });
+                }
+            }
+        }
+        let stats = reader.stats();
+        warn_skipped(path, stats);
+        infos.push(SourceInfo {
+            source: "watch_log",
+            path: Some(path.display().to_string()),
+            entries: stats.lines,
+            malformed: stats.skipped(),
+        });
+    }
+
+    let mut tl = timeline::Timeline::new();
+    let redact = opts.redact.as_ref();
+    let mut each = |line: &wifidiag::history::LogLine<'_>| {
+        let Some(mut fact) = parse::parse(line) else {
+            return;
+        };
+        if args.iface.is_some() && fact.iface.is_some() && fact.iface != args.iface {
+            return;
+        }
+        let message = match redact {
+            Some(r) => {
+                redact_fact(&mut fact, r);
+                String::new()
+            }
+            None => line.message.to_string(),
+        };
+        tl.push(line.usec, line.origin, fact, &message);
+    };
+    let use_journal = match args.source {
+        HistorySource::Journal => true,
+        HistorySource::Auto => args.journal_dir.is_some() || source::journal_present(),
+        _ => false,
+    };
+    let syslog = source::syslog_files(&args.syslog_dir);
+    let read = if use_journal {
+        source::read_journal(span, args.journal_dir.as_deref(), &mut each).map(|s| {
+            let path = args.journal_dir.as_ref().map(|d| d.display().to_string());
+            ("journal", path, s)
+        })
+    } else if args.source == HistorySource::Syslog
+        || (args.source == HistorySource::Auto && !syslog.is_empty())
+    {
+        if syslog.is_empty() {
+            Err(source::SourceError::NoSource)
+        } else {
+            let year = local_today(now_usec).0;
+            source::read_syslog(&syslog, span, year, &mut each).map(|s| {
+                let names: Vec<String> = syslog.iter().map(|p| p.display().to_string()).collect();
+                ("syslog", Some(names.join(" ")), s)
+            })
+        }
+    } else {
+        match source::boot_time_usec() {
+            Some(boot) => source::read_kmsg(boot, span, &mut each).map(|s| ("kmsg", None, s)),
+            None => Err(source::SourceError::NoSource),
+        }
+    };
+    let (name, path, stats) = match read {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wifidiag: {e}");
+            return Ok(e.exit_code());
+        }
+    };
+    if stats.malformed > 0 {
+        eprintln!(
+            "wifidiag: {name}: skipped {} entries that could not be read",
+            stats.malformed
+        );
+    }
+    infos.insert(
+        0,
+        SourceInfo {
+            source: name,
+            path,
+            entries: stats.entries,
+            malformed: stats.malformed,
+        },
+    );
+    let history = tl.finish(extra);
+    let mut envelope = Envelope::now(wifidiag::report::history::SCHEMA);
+    if let (Some(r), Some(h)) = (redact, envelope.hostname.as_mut()) {
+        *h = r.hostname(h);
+    }
+    let report = HistoryReport {
+        envelope,
+        interface: args.iface.as_deref(),
+        since_usec: since,
+        until_usec: until,
+        sources: &infos,
+        history: &history,
+    };
+    if opts.json {
+        write_json_doc(out, &report.to_json(), redact).context("writing the history")?;
+    } else {
+        report
+            .render(out, opts.styled, &local_time_text)
+            .context("writing the history")?;
+    }
+    out.flush()?;
+    Ok(if history.episodes.is_empty() {
+        ExitCode::Success
+    } else {
+        ExitCode::OutageObserved
+    })
+}
+
+/// Pseudonyms for what identifies the network in a fact (MACs in free text
+/// are redacted with the document; SSIDs only here).
+fn redact_fact(fact: &mut wifidiag::history::Fact, r: &Redactor) {
+    use wifidiag::history::FactKind as F;
+    let m = |b: &mut Option<wifidiag::model::MacAddr>| {
+        if let Some(x) = b {
+            *x = r.mac_addr(*x);
+        }
+    };
+    match &mut fact.kind {
+        F::Connecting { bssid }
+        | F::Disconnected { bssid, .. }
+        | F::Deauth { bssid, .. }
+        | F::Disassoc { bssid, .. }
+        | F::BeaconLoss { bssid }
+        | F::AuthRejected { bssid, .. }
+        | F::AssocRejected { bssid, .. } => m(bssid),
+        F::Connected { bssid, ssid } => {
+            m(bssid);
+            if let Some(s) = ssid {
+                *s = r.ssid(s);
+            }
+        }
+        F::WrongKey { ssid } => {
+            if let Some(s) = ssid {
+                *s = r.ssid(s);
+            }
+        }
+        F::Roamed { from, to } => {
+            m(from);
+            m(to);
+        }
+        F::DriverError { detail, .. } | F::DhcpFailed { detail } => *detail = r.redact_text(detail),
+        F::DeviceState { reason, .. } => {
+            if let Some(x) = reason {
+                *x = r.redact_text(x);
+            }
+        }
+        F::Signal { .. } | F::Connectivity { .. } => {}
+    }
+}
+
+/// The broken-down local time of `secs` since the epoch.
+fn local_tm(secs: i64) -> Option<libc::tm> {
+    let t: libc::time_t = secs;
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: localtime_r writes only into `tm`, which lives on our stack.
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    ok.then_some(tm)
+}
+
+/// Today's local date.
+fn local_today(now_usec: u64) -> (i32, u32, u32) {
+    local_tm((now_usec / 1_000_000) as i64).map_or((1970, 1, 1), |tm| {
+        (tm.tm_year + 1900, (tm.tm_mon + 1) as u32, tm.tm_mday as u32)
+    })
+}
+
+/// A local civil time to seconds since the epoch (the system's time zone).
+fn local_to_epoch(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<i64> {
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo as i32 - 1;
+    tm.tm_mday = d as i32;
+    tm.tm_hour = h as i32;
+    tm.tm_min = mi as i32;
+    tm.tm_sec = s as i32;
+    tm.tm_isdst = -1;
+    // SAFETY: mktime reads and normalises `tm` only.
+    let t = unsafe { libc::mktime(&mut tm) };
+    (t != -1).then_some(t)
+}
+
+/// A time for people: local, to the second, with the zone.
+fn local_time_text(usec: u64) -> String {
+    match local_tm((usec / 1_000_000) as i64) {
+        Some(tm) => {
+            let zone = if tm.tm_zone.is_null() {
+                String::new()
+            } else {
+                // SAFETY: tm_zone points to a NUL-terminated static string.
+                unsafe { std::ffi::CStr::from_ptr(tm.tm_zone) }
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {zone}",
+                tm.tm_year + 1900,
+                tm.tm_mon + 1,
+                tm.tm_mday,
+                tm.tm_hour,
+                tm.tm_min,
+                tm.tm_sec
+            )
+            .trim_end()
+            .to_string()
+        }
+        None => wifidiag::watch::event::Millis(usec / 1000).rfc3339(),
+    }
+}

@@ -20,7 +20,8 @@ pub enum ExitCode {
     NoInterface = 4,
     /// The operation needs a privilege this process does not have.
     PermissionDenied = 5,
-    /// `watch` saw at least one outage (it ran to the end normally).
+    /// `watch` saw at least one outage (it ran to the end normally), or
+    /// `history` found one in the logs.
     OutageObserved = 6,
     /// `watch --log`: another watch held the log file longer than `--lock-wait`.
     LogBusy = 7,
@@ -62,7 +63,7 @@ EXIT STATUS:
   3  no wireless stack: the kernel has no nl80211 (no cfg80211/Wi-Fi driver)
   4  no wireless interface, or the named interface does not exist
   5  permission denied for the requested operation
-  6  watch: at least one outage was observed
+  6  watch: at least one outage was observed; history: at least one outage was found
   7  watch --log: another watch kept the log file locked longer than --lock-wait
   8  report: no wifidiag event in the files read";
 

@@ -76,5 +76,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Channels(args) => commands::channels(&mut out, &opts, args),
         Command::Watch(args) => commands::watch(&mut out, &opts, args),
         Command::Report(args) => commands::report(&mut out, &opts, args),
+        Command::History(args) => commands::history(&mut out, &opts, args),
     }
 }

@@ -15,6 +15,7 @@
 //!   by the kernel and by the supplicant is one), episodes and counts.
 
 pub mod parse;
+pub mod period;
 pub mod source;
 pub mod timeline;
 

@@ -115,7 +115,7 @@ pub fn journal_present() -> bool {
 /// The `journalctl` arguments for the period: JSON, only the fields used,
 /// and matches that keep the kernel and the three programs (the journal
 /// applies them with its indexes, which is what makes it fast).
-pub fn journalctl_args(period: Period) -> Vec<String> {
+pub fn journalctl_args(period: Period, directory: Option<&Path>) -> Vec<String> {
     let mut args = vec![
         "--output=json".to_string(),
         "--output-fields=MESSAGE,SYSLOG_IDENTIFIER,_TRANSPORT".to_string(),
@@ -125,8 +125,11 @@ pub fn journalctl_args(period: Period) -> Vec<String> {
         // --until is inclusive to the second: one more, the exact bound is
         // applied to every entry.
         format!("--until=@{}", period.until_usec / 1_000_000 + 1),
-        "_TRANSPORT=kernel".to_string(),
     ];
+    if let Some(dir) = directory {
+        args.push(format!("--directory={}", dir.display()));
+    }
+    args.push("_TRANSPORT=kernel".to_string());
     for origin in [Origin::WpaSupplicant, Origin::NetworkManager, Origin::Iwd] {
         args.push("+".to_string());
         args.push(format!(
@@ -189,10 +192,11 @@ pub fn journal_line(line: &[u8]) -> Result<Option<(u64, Origin, String)>, ()> {
 /// Runs journalctl over the period and hands each line to `each`.
 pub fn read_journal(
     period: Period,
+    directory: Option<&Path>,
     mut each: impl FnMut(&LogLine<'_>),
 ) -> Result<SourceStats, SourceError> {
     let mut child = Command::new("journalctl")
-        .args(journalctl_args(period))
+        .args(journalctl_args(period, directory))
         .env("SYSTEMD_COLORS", "0")
         .env_remove("SYSTEMD_PAGER")
         .stdin(Stdio::null())
@@ -607,10 +611,14 @@ mod tests {
 
     #[test]
     fn journalctl_gets_one_argument_per_match_and_no_shell() {
-        let args = journalctl_args(Period {
-            since_usec: 1_764_720_000_123_456,
-            until_usec: 1_764_806_400_000_000,
-        });
+        let args = journalctl_args(
+            Period {
+                since_usec: 1_764_720_000_123_456,
+                until_usec: 1_764_806_400_000_000,
+            },
+            Some(Path::new("/mnt/laptop/journal")),
+        );
+        assert!(args.contains(&"--directory=/mnt/laptop/journal".to_string()));
         assert!(args.contains(&"--since=@1764720000".to_string()));
         assert!(args.contains(&"--until=@1764806401".to_string()));
         let tail: Vec<&str> = args

@@ -1,0 +1,251 @@
+//! `--since` / `--until` values. Pure: the caller supplies "now" and the
+//! conversion of a local civil time (the time zone is the system's).
+
+/// A point in time as the user wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// `24h`, `3d`, `90min`: that long before now.
+    Ago(std::time::Duration),
+    /// RFC 3339 with `Z` or an offset: an absolute time (µs since the epoch).
+    Absolute(u64),
+    /// `2026-12-03`, `2026-12-03 10:40`, `2026-12-03T10:40:05`, or `10:40`
+    /// (today): a civil time in the local time zone.
+    Local {
+        year: i32,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        second: u32,
+    },
+    /// `10:40` or `10:40:05`: that time today (local).
+    Today {
+        hour: u32,
+        minute: u32,
+        second: u32,
+    },
+    /// `today` / `yesterday`: local midnight, that many days back.
+    Midnight {
+        days_ago: u32,
+    },
+    Now,
+}
+
+/// Parses a `--since`/`--until` value.
+pub fn parse_when(s: &str) -> Result<When, String> {
+    let s = s.trim();
+    match s.to_ascii_lowercase().as_str() {
+        "now" => return Ok(When::Now),
+        "today" => return Ok(When::Midnight { days_ago: 0 }),
+        "yesterday" => return Ok(When::Midnight { days_ago: 1 }),
+        _ => {}
+    }
+    if s.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && !s.contains('-')
+        && !s.contains(':')
+    {
+        return humantime::parse_duration(s)
+            .map(When::Ago)
+            .map_err(|e| format!("{s:?}: {e}"));
+    }
+    if let Some(usec) = super::source::parse_rfc3339(s) {
+        return Ok(When::Absolute(usec));
+    }
+    let bad = || {
+        format!(
+            "{s:?} is not a time: use a duration before now (24h, 3d), a local date and time \
+             (2026-12-03, \"2026-12-03 10:40\", 10:40 for today, today, yesterday) or \
+             RFC 3339 \
+             (2026-12-03T09:40:00Z)"
+        )
+    };
+    let (date, time) = match s.split_once([' ', 'T']) {
+        Some((d, t)) => (Some(d), Some(t)),
+        None if s.contains(':') => (None, Some(s)),
+        None => (Some(s), None),
+    };
+    let (hour, minute, second) = match time {
+        None => (0, 0, 0),
+        Some(t) => {
+            let parts: Vec<&str> = t.split(':').collect();
+            let num = |p: Option<&&str>, max: u32| -> Option<u32> {
+                let p = p?;
+                (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse().ok())
+                    .flatten()
+                    .filter(|v| *v <= max)
+            };
+            if !(2..=3).contains(&parts.len()) {
+                return Err(bad());
+            }
+            (
+                num(parts.first(), 23).ok_or_else(bad)?,
+                num(parts.get(1), 59).ok_or_else(bad)?,
+                if parts.len() == 3 {
+                    num(parts.get(2), 59).ok_or_else(bad)?
+                } else {
+                    0
+                },
+            )
+        }
+    };
+    let Some(date) = date else {
+        return Ok(When::Today {
+            hour,
+            minute,
+            second,
+        });
+    };
+    let d: Vec<&str> = date.split('-').collect();
+    if d.len() != 3 || d[0].len() != 4 || d[1].len() != 2 || d[2].len() != 2 {
+        return Err(bad());
+    }
+    let year: i32 = d[0].parse().map_err(|_| bad())?;
+    let month: u32 = d[1].parse().map_err(|_| bad())?;
+    let day: u32 = d[2].parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(bad());
+    }
+    Ok(When::Local {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+    })
+}
+
+/// The time a [`When`] names, in µs since the epoch. `local` converts a
+/// local civil time (y, mo, d, h, mi, s) to seconds since the epoch;
+/// `today` gives today's local date.
+pub fn resolve(
+    when: When,
+    now_usec: u64,
+    today: (i32, u32, u32),
+    local: &dyn Fn(i32, u32, u32, u32, u32, u32) -> Option<i64>,
+) -> Result<u64, String> {
+    let civil = |y, mo, d, h, mi, s| {
+        local(y, mo, d, h, mi, s)
+            .and_then(|secs| u64::try_from(secs).ok())
+            .map(|secs| secs * 1_000_000)
+            .ok_or_else(|| {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} is not a local time here")
+            })
+    };
+    match when {
+        When::Now => Ok(now_usec),
+        When::Ago(d) => Ok(now_usec.saturating_sub(d.as_micros() as u64)),
+        When::Absolute(usec) => Ok(usec),
+        When::Local {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+        } => civil(year, month, day, hour, minute, second),
+        When::Today {
+            hour,
+            minute,
+            second,
+        } => civil(today.0, today.1, today.2, hour, minute, second),
+        When::Midnight { days_ago } => {
+            // Days of 24 h back from today's midnight (an hour off on
+            // the night the clocks change).
+            let midnight = civil(today.0, today.1, today.2, 0, 0, 0)?;
+            Ok(midnight.saturating_sub(u64::from(days_ago) * 86_400_000_000))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_forms_a_technician_types() {
+        assert_eq!(
+            parse_when("24h"),
+            Ok(When::Ago(Duration::from_secs(86_400)))
+        );
+        assert_eq!(
+            parse_when("3d"),
+            Ok(When::Ago(Duration::from_secs(3 * 86_400)))
+        );
+        assert_eq!(parse_when("now"), Ok(When::Now));
+        assert_eq!(parse_when("Yesterday"), Ok(When::Midnight { days_ago: 1 }));
+        assert_eq!(
+            parse_when("2026-12-03T09:40:00Z"),
+            Ok(When::Absolute(1_796_290_800_000_000))
+        );
+        assert_eq!(
+            parse_when("2026-12-03 10:40"),
+            Ok(When::Local {
+                year: 2026,
+                month: 12,
+                day: 3,
+                hour: 10,
+                minute: 40,
+                second: 0
+            })
+        );
+        assert_eq!(
+            parse_when("2026-12-03"),
+            Ok(When::Local {
+                year: 2026,
+                month: 12,
+                day: 3,
+                hour: 0,
+                minute: 0,
+                second: 0
+            })
+        );
+        assert_eq!(
+            parse_when("10:40:05"),
+            Ok(When::Today {
+                hour: 10,
+                minute: 40,
+                second: 5
+            })
+        );
+        for bad in [
+            "",
+            "yesterday-ish",
+            "2026-13-01",
+            "25:00",
+            "10:4",
+            "2026-12-03 10",
+            "3 parsecs",
+        ] {
+            assert!(parse_when(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn resolving_uses_now_and_the_local_zone() {
+        // A zone one hour east of UTC.
+        let local = |y, mo, d, h, mi, s| {
+            let utc = super::super::source::parse_rfc3339(&format!(
+                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"
+            ))?;
+            Some((utc / 1_000_000) as i64 - 3600)
+        };
+        let now = 1_796_294_400_000_000; // 2026-12-03T10:40:00Z
+        assert_eq!(
+            resolve(
+                When::Ago(Duration::from_secs(3600)),
+                now,
+                (2026, 12, 3),
+                &local
+            ),
+            Ok(now - 3_600_000_000)
+        );
+        assert_eq!(
+            resolve(parse_when("10:40").unwrap(), now, (2026, 12, 3), &local),
+            Ok(now - 3_600_000_000)
+        );
+    }
+}
