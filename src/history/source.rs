@@ -163,12 +163,15 @@ enum JournalText<'a> {
     Other(serde::de::IgnoredAny),
 }
 
+/// A journal entry `history` could not read (not JSON, no timestamp).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed;
+
 /// A parsed journal entry: time, origin and message, when the entry is one
-/// `history` reads. `Err(())` for an entry that is not valid JSON or lacks
-/// its timestamp.
-pub fn journal_line(line: &[u8]) -> Result<Option<(u64, Origin, String)>, ()> {
-    let entry: JournalEntry = serde_json::from_slice(line).map_err(|_| ())?;
-    let usec: u64 = entry.realtime.parse().map_err(|_| ())?;
+/// `history` reads.
+pub fn journal_line(line: &[u8]) -> Result<Option<(u64, Origin, String)>, Malformed> {
+    let entry: JournalEntry = serde_json::from_slice(line).map_err(|_| Malformed)?;
+    let usec: u64 = entry.realtime.parse().map_err(|_| Malformed)?;
     let origin = if entry.transport.as_deref() == Some("kernel") {
         Origin::Kernel
     } else {
@@ -238,7 +241,7 @@ pub fn read_journal(
                 message: &message,
             }),
             Ok(_) => {}
-            Err(()) => stats.malformed += 1,
+            Err(Malformed) => stats.malformed += 1,
         }
     }
     let status = child.wait().map_err(|err| SourceError::Io {
@@ -353,6 +356,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+#[allow(clippy::too_many_arguments)] // a civil time's fields, in order
 fn to_usec(
     y: i64,
     mo: i64,
@@ -602,10 +606,10 @@ mod tests {
         // Someone else's entry; a broken line; a line without its time.
         let other = br#"{"__REALTIME_TIMESTAMP":"5","SYSLOG_IDENTIFIER":"sshd","MESSAGE":"x"}"#;
         assert_eq!(journal_line(other), Ok(None));
-        assert_eq!(journal_line(b"{\"__REALTIME"), Err(()));
+        assert_eq!(journal_line(b"{\"__REALTIME"), Err(Malformed));
         assert_eq!(
             journal_line(br#"{"MESSAGE":"x","_TRANSPORT":"kernel"}"#),
-            Err(())
+            Err(Malformed)
         );
     }
 
