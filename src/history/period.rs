@@ -18,15 +18,13 @@ pub enum When {
         minute: u32,
         second: u32,
     },
-    /// `10:40` or `10:40:05`: that time today (local).
-    Today {
+    /// `10:40`, `today`, `yesterday 16:00`: a local time of the day this
+    /// many days back (midnight when no time is given).
+    DayTime {
+        days_ago: u32,
         hour: u32,
         minute: u32,
         second: u32,
-    },
-    /// `today` / `yesterday`: local midnight, that many days back.
-    Midnight {
-        days_ago: u32,
     },
     Now,
 }
@@ -36,8 +34,6 @@ pub fn parse_when(s: &str) -> Result<When, String> {
     let s = s.trim();
     match s.to_ascii_lowercase().as_str() {
         "now" => return Ok(When::Now),
-        "today" => return Ok(When::Midnight { days_ago: 0 }),
-        "yesterday" => return Ok(When::Midnight { days_ago: 1 }),
         _ => {}
     }
     if s.as_bytes().first().is_some_and(u8::is_ascii_digit)
@@ -60,7 +56,13 @@ pub fn parse_when(s: &str) -> Result<When, String> {
              (2026-12-03T09:40:00Z)"
         )
     };
-    let (date, time) = match s.split_once([' ', 'T']) {
+    // "DATE TIME", or ISO's "DATETTIME" (a 'T' after the date's digits).
+    let split = s.split_once(' ').or_else(|| {
+        s.get(10..11)
+            .filter(|t| *t == "T")
+            .map(|_| (&s[..10], &s[11..]))
+    });
+    let (date, time) = match split {
         Some((d, t)) => (Some(d), Some(t)),
         None if s.contains(':') => (None, Some(s)),
         None => (Some(s), None),
@@ -90,13 +92,20 @@ pub fn parse_when(s: &str) -> Result<When, String> {
             )
         }
     };
-    let Some(date) = date else {
-        return Ok(When::Today {
+    let days_ago = match date.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("today") => Some(0),
+        Some("yesterday") => Some(1),
+        _ => None,
+    };
+    if let Some(days_ago) = days_ago {
+        return Ok(When::DayTime {
+            days_ago,
             hour,
             minute,
             second,
         });
-    };
+    }
+    let date = date.unwrap_or_default();
     let d: Vec<&str> = date.split('-').collect();
     if d.len() != 3 || d[0].len() != 4 || d[1].len() != 2 || d[2].len() != 2 {
         return Err(bad());
@@ -146,16 +155,16 @@ pub fn resolve(
             minute,
             second,
         } => civil(year, month, day, hour, minute, second),
-        When::Today {
+        When::DayTime {
+            days_ago,
             hour,
             minute,
             second,
-        } => civil(today.0, today.1, today.2, hour, minute, second),
-        When::Midnight { days_ago } => {
-            // Days of 24 h back from today's midnight (an hour off on
-            // the night the clocks change).
-            let midnight = civil(today.0, today.1, today.2, 0, 0, 0)?;
-            Ok(midnight.saturating_sub(u64::from(days_ago) * 86_400_000_000))
+        } => {
+            // Days of 24 h back from today's time (an hour off across the
+            // night the clocks change).
+            let t = civil(today.0, today.1, today.2, hour, minute, second)?;
+            Ok(t.saturating_sub(u64::from(days_ago) * 86_400_000_000))
         }
     }
 }
@@ -176,7 +185,29 @@ mod tests {
             Ok(When::Ago(Duration::from_secs(3 * 86_400)))
         );
         assert_eq!(parse_when("now"), Ok(When::Now));
-        assert_eq!(parse_when("Yesterday"), Ok(When::Midnight { days_ago: 1 }));
+        let day_time = |days_ago, hour, minute, second| {
+            Ok(When::DayTime {
+                days_ago,
+                hour,
+                minute,
+                second,
+            })
+        };
+        assert_eq!(parse_when("Yesterday"), day_time(1, 0, 0, 0));
+        assert_eq!(parse_when("Today"), day_time(0, 0, 0, 0));
+        assert_eq!(
+            parse_when("2026-12-03T10:40:05"),
+            Ok(When::Local {
+                year: 2026,
+                month: 12,
+                day: 3,
+                hour: 10,
+                minute: 40,
+                second: 5
+            })
+        );
+        assert_eq!(parse_when("today 10:00"), day_time(0, 10, 0, 0));
+        assert_eq!(parse_when("yesterday 16:30:05"), day_time(1, 16, 30, 5));
         assert_eq!(
             parse_when("2026-12-03T09:40:00Z"),
             Ok(When::Absolute(1_796_290_800_000_000))
@@ -203,14 +234,7 @@ mod tests {
                 second: 0
             })
         );
-        assert_eq!(
-            parse_when("10:40:05"),
-            Ok(When::Today {
-                hour: 10,
-                minute: 40,
-                second: 5
-            })
-        );
+        assert_eq!(parse_when("10:40:05"), day_time(0, 10, 40, 5));
         for bad in [
             "",
             "yesterday-ish",
