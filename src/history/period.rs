@@ -32,9 +32,8 @@ pub enum When {
 /// Parses a `--since`/`--until` value.
 pub fn parse_when(s: &str) -> Result<When, String> {
     let s = s.trim();
-    match s.to_ascii_lowercase().as_str() {
-        "now" => return Ok(When::Now),
-        _ => {}
+    if s.eq_ignore_ascii_case("now") {
+        return Ok(When::Now);
     }
     if s.as_bytes().first().is_some_and(u8::is_ascii_digit)
         && s.bytes().any(|b| b.is_ascii_alphabetic())
