@@ -635,8 +635,11 @@ _lab_nm_config() {
         printf '[device]\nwifi.scan-rand-mac-address=no\n'
         if [[ -n $port ]]; then
             # NM GETs this URI and expects a body starting with "response".
-            printf '[connectivity]\nenabled=true\nuri=http://%s:%s/\nresponse=EMR OK\ninterval=60\n' \
-                "$LAB_SERVER_IP" "$port"
+            # LAB_NM_CONNECTIVITY_INTERVAL: seconds between checks (NM's
+            # default is 300; the lab's 60; a scenario that needs NM to
+            # notice a short outage sets a few seconds).
+            printf '[connectivity]\nenabled=true\nuri=http://%s:%s/\nresponse=EMR OK\ninterval=%s\n' \
+                "$LAB_SERVER_IP" "$port" "${LAB_NM_CONNECTIVITY_INTERVAL:-60}"
         else
             printf '[connectivity]\nenabled=false\n'
         fi
