@@ -1,0 +1,219 @@
+//! `wifidiag history` end to end over syslog files (the fallback when a
+//! machine keeps no journal): the real binary, a temporary /var/log. The
+//! journal path is covered by tests/history-recorded (real journal files)
+//! and the lab scenario `history`.
+
+use std::process::{Command, Output};
+
+fn wifidiag(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_wifidiag"))
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .expect("run wifidiag");
+    eprintln!(
+        "$ wifidiag {}\nstatus: {:?}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// A laptop's syslog (rsyslog's RFC 3339 format, Debian 12) around an AP
+/// that went away: the kernel's and wpa_supplicant's own words, with an
+/// sshd line between them that is not ours. The rotated file holds the
+/// association.
+fn syslog_dir() -> tempdir::Dir {
+    let dir = tempdir::Dir::new("history-syslog");
+    std::fs::write(
+        dir.path().join("syslog.1"),
+        "2026-12-03T09:27:50.100000+00:00 reception kernel: [  101.000001] wlan0: authenticate with 02:00:00:00:00:00\n\
+         2026-12-03T09:27:50.200000+00:00 reception kernel: [  101.100001] wlan0: associated\n\
+         2026-12-03T09:27:50.300000+00:00 reception wpa_supplicant[812]: wlan0: CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:00:00 completed [id=0 id_str=]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("syslog"),
+        "2026-12-03T09:28:07.047000+00:00 reception kernel: [  118.000001] wlan0: deauthenticated from 02:00:00:00:00:00 (Reason: 3=DEAUTH_LEAVING)\n\
+         2026-12-03T09:28:07.050000+00:00 reception wpa_supplicant[812]: wlan0: CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:00:00 reason=3\n\
+         2026-12-03T09:28:08.000000+00:00 reception sshd[990]: Accepted publickey for admin from 10.0.0.5 port 51234 ssh2\n\
+         2026-12-03T09:28:09.900000+00:00 reception kernel: [  120.800001] wlan0: authenticate with 02:00:00:00:01:00\n\
+         2026-12-03T09:28:10.000000+00:00 reception kernel: [  120.900001] wlan0: associated\n\
+         2026-12-03T09:28:10.007000+00:00 reception wpa_supplicant[812]: wlan0: CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:01:00 completed [id=0 id_str=]\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// A temporary directory removed on drop (std only).
+mod tempdir {
+    pub struct Dir(std::path::PathBuf);
+    impl Dir {
+        pub fn new(name: &str) -> Dir {
+            let p = std::env::temp_dir().join(format!("wifidiag-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).unwrap();
+            Dir(p)
+        }
+        pub fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[test]
+fn syslog_files_give_the_outage_the_roam_and_the_counts() {
+    let dir = syslog_dir();
+    let d = dir.path().to_str().unwrap();
+    let out = wifidiag(&[
+        "--json",
+        "history",
+        "--source",
+        "syslog",
+        "--syslog-dir",
+        d,
+        "--since",
+        "2026-12-03T09:00:00Z",
+        "--until",
+        "2026-12-03T10:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(6), "an outage was found");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema"], "wifidiag.history/1");
+    assert_eq!(doc["sources"][0]["source"], "syslog");
+    assert_eq!(doc["sources"][0]["entries"], 9);
+    let eps = doc["episodes"].as_array().unwrap();
+    assert_eq!(eps.len(), 1, "{eps:#?}");
+    assert_eq!(eps[0]["cause"], "wifi");
+    assert_eq!(eps[0]["start"], "2026-12-03T09:28:07.047Z");
+    assert_eq!(eps[0]["duration_ms"], 2953);
+    let summary = eps[0]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("deauthenticated by 02:00:00:00:00:00 (reason 3"),
+        "{summary}"
+    );
+    assert!(summary.contains("roamed to 02:00:00:00:01:00"), "{summary}");
+    let deauth: Vec<_> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "deauth")
+        .collect();
+    assert_eq!(
+        deauth.len(),
+        1,
+        "the kernel's and the supplicant's telling are one event"
+    );
+    assert_eq!(
+        deauth[0]["told_by"],
+        serde_json::json!(["kernel", "wpa_supplicant"])
+    );
+    assert_eq!(doc["roams"][0]["gap_ms"], 2953);
+    assert_eq!(doc["days"][0]["day"], "2026-12-03");
+}
+
+#[test]
+fn the_period_bounds_what_is_read() {
+    let dir = syslog_dir();
+    let d = dir.path().to_str().unwrap();
+    // Only the association, before the loss.
+    let out = wifidiag(&[
+        "--json",
+        "history",
+        "--source",
+        "syslog",
+        "--syslog-dir",
+        d,
+        "--since",
+        "2026-12-03T09:00:00Z",
+        "--until",
+        "2026-12-03T09:28:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["episodes"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        doc["events"].as_array().unwrap().len(),
+        1,
+        "one connect, told three times"
+    );
+}
+
+#[test]
+fn redacted_history_hides_the_bssids() {
+    let dir = syslog_dir();
+    let d = dir.path().to_str().unwrap();
+    let out = wifidiag(&[
+        "--json",
+        "--redact",
+        "history",
+        "--source",
+        "syslog",
+        "--syslog-dir",
+        d,
+        "--since",
+        "2026-12-03T09:00:00Z",
+        "--until",
+        "2026-12-03T10:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(6));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("02:00:00:00:00:00"), "{text}");
+    assert!(!text.contains("02:00:00:00:01:00"), "{text}");
+    let out = wifidiag(&[
+        "--redact",
+        "--color",
+        "never",
+        "history",
+        "--source",
+        "syslog",
+        "--syslog-dir",
+        d,
+        "--since",
+        "2026-12-03T09:00:00Z",
+        "--until",
+        "2026-12-03T10:00:00Z",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Outages (1)"), "{text}");
+    assert!(!text.contains("02:00:00:00:00:00"), "{text}");
+}
+
+#[test]
+fn bad_periods_are_usage_errors() {
+    for args in [
+        &["history", "--since", "yesterday-ish"][..],
+        &[
+            "history",
+            "--since",
+            "2026-12-03T10:00:00Z",
+            "--until",
+            "2026-12-03T09:00:00Z",
+        ][..],
+    ] {
+        let out = wifidiag(args);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("wifidiag: --"));
+    }
+}
+
+#[test]
+fn no_syslog_files_is_said() {
+    let dir = tempdir::Dir::new("history-empty");
+    let out = wifidiag(&[
+        "history",
+        "--source",
+        "syslog",
+        "--syslog-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no log to read"));
+}
