@@ -304,6 +304,48 @@ pub fn proc_text(data: &[u8]) {
     let _ = crate::watch::log::flock_holder(text, dev, ino);
 }
 
+/// One log message through `history`'s parsers, as each of the programs
+/// it reads (the kernel, wpa_supplicant, NetworkManager, iwd): the same
+/// text, since anyone's SSID can be in any of their lines. What a fact
+/// carries comes from the line: its interface name and texts are in it.
+pub fn history_parse(data: &[u8]) {
+    use crate::history::{parse::parse, FactKind, LogLine, Origin};
+    let message = String::from_utf8_lossy(data);
+    for origin in [
+        Origin::Kernel,
+        Origin::WpaSupplicant,
+        Origin::NetworkManager,
+        Origin::Iwd,
+    ] {
+        let line = LogLine {
+            usec: 0,
+            origin,
+            message: &message,
+        };
+        let Some(fact) = parse(&line) else {
+            continue;
+        };
+        if let Some(iface) = &fact.iface {
+            assert!(
+                !iface.is_empty() && message.contains(iface.as_str()),
+                "{iface:?} not in {message:?}"
+            );
+        }
+        let texts: Vec<&str> = match &fact.kind {
+            FactKind::DeviceState { from, to, reason } => {
+                let mut texts = vec![from.as_str(), to.as_str()];
+                texts.extend(reason.as_deref());
+                texts
+            }
+            FactKind::DriverError { detail, .. } => vec![detail.as_str()],
+            _ => vec![],
+        };
+        for text in texts {
+            assert!(message.contains(text), "{text:?} not in {message:?}");
+        }
+    }
+}
+
 /// Redaction of free text and of JSON documents (summaries, notes, log
 /// lines: text that came from the kernel, the network or a log file).
 pub fn redact(data: &[u8]) {
