@@ -532,6 +532,31 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
                 ssid.as_deref()
                     .map_or("the network".to_string(), |s| format!("'{s}'"))
             ),
+            // NetworkManager 1.42+ logs a DHCP timeout only as this state
+            // change (its "DHCP failing" line is trace level).
+            FactKind::DeviceState {
+                to,
+                reason: Some(r),
+                ..
+            } if to == "failed" && r == "ip-config-unavailable" => {
+                if in_wifi_episode(e.usec, &wifi_eps) {
+                    continue;
+                }
+                out.push(Episode {
+                    start_usec: e.usec,
+                    end_usec: Some(e.usec),
+                    cause: Cause::Lan,
+                    iface: e.iface.clone(),
+                    summary: "associated, but NetworkManager got no IP configuration \
+                              (ip-config-unavailable: no DHCP lease): the network behind the \
+                              access point (DHCP server, VLAN, switch) did not answer"
+                        .into(),
+                    evidence: vec![i],
+                    missing: vec![],
+                    from_watch_log: false,
+                });
+                continue;
+            }
             FactKind::DhcpFailed { detail } => {
                 if in_wifi_episode(e.usec, &wifi_eps) {
                     continue;

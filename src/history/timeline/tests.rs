@@ -450,3 +450,27 @@ fn ping_pong_and_repeated_disconnects_over_the_period() {
     assert!(names.contains(&"ping_pong"), "{names:?}");
     assert!(names.contains(&"repeated_disconnects"), "{names:?}");
 }
+
+#[test]
+fn network_managers_ip_config_failure_is_a_dhcp_outage() {
+    // NetworkManager 1.42 (nm-device.c): "state change: ip-config -> failed
+    // (reason 'ip-config-unavailable', ...)" is all it logs at info level.
+    let mut t = Timeline::new();
+    t.push(
+        at(1.0),
+        Origin::NetworkManager,
+        fact(
+            "wlan0",
+            FactKind::DeviceState {
+                from: "ip-config".into(),
+                to: "failed".into(),
+                reason: Some("ip-config-unavailable".into()),
+            },
+        ),
+        "",
+    );
+    let h = t.finish(vec![]);
+    assert_eq!(h.episodes.len(), 1);
+    assert_eq!(h.episodes[0].cause, Cause::Lan);
+    assert!(h.episodes[0].summary.contains("no DHCP lease"));
+}
