@@ -250,6 +250,9 @@ impl Engine {
 
     /// Closes what is still open and publishes the stop record.
     pub fn finish(&mut self, ts: Millis, reason: &str, out: &mut Vec<Record>) {
+        if let Some(roam) = self.roams.flush() {
+            self.publish(self.record(ts, roam), out);
+        }
         for outage in self.tracker.open_outages(ts) {
             self.close(outage, out);
         }
@@ -328,7 +331,15 @@ impl Engine {
                 if freq.is_some() {
                     self.view.freq = freq;
                 }
-                Some(self.roams.fast_roam(to, freq))
+                // The link is on the new access point now; its `roamed`
+                // record waits for the first sample there.
+                self.last_bssid = Some(to);
+                self.channel = freq
+                    .and_then(Mhz::channel)
+                    .map(|c| c.number)
+                    .or(self.channel);
+                self.sleep_loss = None;
+                self.roams.fast_roam(to, freq)
             }
             KernelEvent::Disconnect {
                 ifindex,
@@ -430,20 +441,9 @@ impl Engine {
                 self.roams.forget_loss();
             }
         }
-        match &record.kind {
-            Kind::Connected { bssid, channel, .. } => {
-                self.last_bssid = *bssid;
-                self.channel = *channel;
-            }
-            Kind::Roamed {
-                to_bssid,
-                to_channel,
-                ..
-            } => {
-                self.last_bssid = *to_bssid;
-                self.channel = to_channel.or(self.channel);
-            }
-            _ => {}
+        if let Kind::Connected { bssid, channel, .. } = &record.kind {
+            self.last_bssid = *bssid;
+            self.channel = *channel;
         }
         self.publish(record, out);
         if let Some(roam) = roam {
@@ -527,6 +527,13 @@ impl Engine {
             (Some(n), Some(b)) if n >= b => Some(n - b),
             _ => None,
         };
+        if let Some(st) = &station {
+            // The first sample on a roam's new access point completes it.
+            let signal = st.signal.or(st.signal_avg).map(|d| d.0);
+            if let Some(roam) = self.roams.sample(st.bssid, signal) {
+                self.publish(self.record(ts, roam), out);
+            }
+        }
         let kind = match &station {
             Some(st) => {
                 let prev = self
@@ -535,7 +542,6 @@ impl Engine {
                     .filter(|(b, _)| *b == st.bssid)
                     .map(|(_, s)| s);
                 let signal = st.signal.or(st.signal_avg).map(|d| d.0);
-                self.roams.signal(signal);
                 self.last_signal = signal;
                 if self.last_bssid.is_none() {
                     self.last_bssid = st.bssid;
@@ -584,6 +590,9 @@ impl Engine {
     fn suspended(&mut self, since: Millis, until: Millis, out: &mut Vec<Record>) {
         // An outage already open when the laptop went to sleep was real:
         // it ends where the watch stopped seeing anything.
+        if let Some(roam) = self.roams.flush() {
+            self.publish(self.record(since, roam), out);
+        }
         for outage in self.tracker.open_outages(since) {
             self.close(outage, out);
         }

@@ -276,11 +276,17 @@ pub fn all(
 /// by a connect elsewhere. The tracker remembers the last association and
 /// its signal; a connect to a different BSSID within `max_gap_ms` of the
 /// loss is a roam with that gap.
+///
+/// A roam is complete only with the first link sample on the new access
+/// point, whose signal is its `signal_after_dbm` (the connect or roam event
+/// carries none): until then it is pending, and a later loss, connect or
+/// the end of the watch publishes it as it is.
 #[derive(Debug, Default)]
 pub struct RoamTracker {
     current: Option<(MacAddr, Option<u16>)>,
     lost: Option<(Millis, MacAddr, Option<u16>, Option<i32>)>,
     last_signal: Option<i32>,
+    pending: Option<Kind>,
 }
 
 impl RoamTracker {
@@ -288,50 +294,81 @@ impl RoamTracker {
     pub const MAX_GAP_MS: u64 = 60_000;
 
     /// The latest signal from a link sample.
-    pub fn signal(&mut self, signal: Option<i32>) {
+    fn signal(&mut self, signal: Option<i32>) {
         if signal.is_some() {
             self.last_signal = signal;
         }
     }
 
-    /// Feeds an event; returns a `roamed` record when one completed.
+    /// A link sample: returns the pending roam, completed with this signal,
+    /// when the sample was taken on the roam's new access point.
+    pub fn sample(&mut self, bssid: Option<MacAddr>, signal: Option<i32>) -> Option<Kind> {
+        self.signal(signal);
+        match &mut self.pending {
+            Some(Kind::Roamed {
+                to_bssid,
+                signal_after_dbm,
+                ..
+            }) if bssid.is_some() && bssid == *to_bssid => {
+                *signal_after_dbm = signal;
+                self.pending.take()
+            }
+            _ => None,
+        }
+    }
+
+    /// The pending roam as it is (no sample on the new access point came).
+    pub fn flush(&mut self) -> Option<Kind> {
+        self.pending.take()
+    }
+
+    /// Feeds an event. A connect elsewhere soon after a loss starts a roam
+    /// (pending until [`RoamTracker::sample`]); returns a roam still pending
+    /// from before, which this event ends.
     pub fn observe(&mut self, record: &Record) -> Option<Kind> {
         match &record.kind {
             k if k.is_link_loss() => {
                 if let Some((bssid, channel)) = self.current.take() {
                     self.lost = Some((record.ts, bssid, channel, self.last_signal));
                 }
-                None
+                self.pending.take()
             }
             Kind::Connected {
                 bssid: Some(to),
                 channel,
                 ..
             } => {
+                let earlier = self.pending.take();
                 let lost = self.lost.take();
                 self.current = Some((*to, *channel));
-                let (t, from, from_ch, before) = lost?;
-                (from != *to && record.ts.since(t) <= Self::MAX_GAP_MS).then_some(Kind::Roamed {
-                    from_bssid: Some(from),
-                    to_bssid: Some(*to),
-                    from_channel: from_ch,
-                    to_channel: *channel,
-                    signal_before_dbm: before,
-                    signal_after_dbm: None,
-                    gap_ms: record.ts.since(t),
-                })
+                if let Some((t, from, from_ch, before)) = lost {
+                    if from != *to && record.ts.since(t) <= Self::MAX_GAP_MS {
+                        self.pending = Some(Kind::Roamed {
+                            from_bssid: Some(from),
+                            to_bssid: Some(*to),
+                            from_channel: from_ch,
+                            to_channel: *channel,
+                            signal_before_dbm: before,
+                            signal_after_dbm: None,
+                            gap_ms: record.ts.since(t),
+                        });
+                    }
+                }
+                earlier
             }
             _ => None,
         }
     }
 
-    /// A fast roam reported by the kernel (`NL80211_CMD_ROAM`).
-    pub fn fast_roam(&mut self, to: MacAddr, freq: Option<Mhz>) -> Kind {
+    /// A fast roam reported by the kernel (`NL80211_CMD_ROAM`): pending
+    /// like any roam; returns a roam still pending from before.
+    pub fn fast_roam(&mut self, to: MacAddr, freq: Option<Mhz>) -> Option<Kind> {
+        let earlier = self.pending.take();
         let from = self.current.take();
         let channel = freq.and_then(Mhz::channel).map(|c| c.number);
         self.current = Some((to, channel));
         self.lost = None;
-        Kind::Roamed {
+        self.pending = Some(Kind::Roamed {
             from_bssid: from.map(|f| f.0),
             to_bssid: Some(to),
             from_channel: from.and_then(|f| f.1),
@@ -339,7 +376,8 @@ impl RoamTracker {
             signal_before_dbm: self.last_signal,
             signal_after_dbm: None,
             gap_ms: 0,
-        }
+        });
+        earlier
     }
 
     /// Forgets a loss of association that has not been followed by a

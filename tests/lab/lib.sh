@@ -151,6 +151,89 @@ lab_lan() {
     touch "$LAB_STATE/lan"
 }
 
+# --- the wireless medium (opt-in) ------------------------------------------------------
+
+# lab_medium [DEFAULT-DBM]: puts tests/lab/medium.py between the radios: from
+# now on every frame goes through it, heard at a per-link signal (DEFAULT-DBM,
+# -40 unless given, for every link lab_signal did not set) and lost below
+# -90 dBm. Call it before lab_ap (it learns the radios while they are all in
+# the root netns). Log /tmp/medium.log, statistics $LAB_STATE/medium/stats.
+lab_medium() {
+    local default=${1:--40} dir="$LAB_STATE/medium" phy
+    [[ ! -e $dir ]] || {
+        _lab_fail "lab_medium: the medium runs already"
+        return 1
+    }
+    [[ ! -s $LAB_STATE/radios ]] || {
+        _lab_fail "lab_medium: call it before lab_ap/lab_neighbor/lab_client"
+        return 1
+    }
+    mkdir -p "$dir"
+    # phyN and its 02: address (the 42: form is the same radio to the medium).
+    for phy in /sys/class/ieee80211/phy*; do
+        printf '%s %s\n' "${phy##*/}" "$(<"$phy/macaddress")" >>"$dir/radios"
+    done
+    printf 'default %s\n' "$default" >"$dir/links"
+    python3 "${LAB_LIB%/*}/medium.py" --control "$dir/links" --stats "$dir/stats" \
+        --default "$default" >>/tmp/medium.log 2>&1 &
+    echo $! >"$dir/pid"
+    if ! lab_wait_for 30 grep -q 'registered with' /tmp/medium.log; then
+        _lab_fail "lab_medium: medium.py did not register with mac80211_hwsim"
+        _lab_tail /tmp/medium.log
+        return 1
+    fi
+    lab_log "medium: $(<"$dir/pid") registered, default $default dBm, frames below -90 dBm lost"
+}
+
+# Prints the hwsim (02:) address of an AP name, "client", phyN or a MAC.
+_lab_radio_addr() {
+    local who=$1 phy='' line
+    case $who in
+    *:*:*:*:*:* | '*') printf '%s\n' "$who" && return 0 ;;
+    client) [[ -f $LAB_STATE/client/phy ]] && phy=$(<"$LAB_STATE/client/phy") ;;
+    phy[0-9]*) phy=$who ;;
+    *) [[ -f $LAB_STATE/ap/$who/phy ]] && phy=$(<"$LAB_STATE/ap/$who/phy") ;;
+    esac
+    if [[ -n $phy ]]; then
+        while read -r line; do
+            [[ $line == "$phy "* ]] && printf '%s\n' "${line#* }" && return 0
+        done <"$LAB_STATE/medium/radios"
+    fi
+    _lab_fail "lab_signal: no radio '$who' (an AP name, client, phyN or a MAC address)"
+}
+
+# lab_signal FROM TO DBM [--one-way]: FROM as heard by TO at DBM (both ways
+# unless --one-way). FROM/TO: an AP name, "client", phyN, a MAC address, or
+# '*' (any radio; a link named at both ends wins over one with '*').
+# Below -90 dBm nothing gets through. Needs lab_medium. Prints nothing.
+lab_signal() {
+    local from=${1:?lab_signal FROM TO DBM [--one-way]} to=${2:?TO} dbm=${3:?DBM} oneway=${4:-}
+    local dir="$LAB_STATE/medium" a b line
+    [[ -f $dir/links ]] || {
+        _lab_fail "lab_signal: no medium (call lab_medium first)"
+        return 1
+    }
+    [[ $dbm =~ ^-?[0-9]+$ ]] || {
+        _lab_fail "lab_signal: DBM must be an integer, got '$dbm'"
+        return 1
+    }
+    a=$(_lab_radio_addr "$from") && b=$(_lab_radio_addr "$to") || return 1
+    local -a keep=()
+    while IFS= read -r line; do # the other links stay; this one is replaced
+        [[ $line == "$a $b "* || ($oneway != --one-way && $line == "$b $a "*) ]] || keep+=("$line")
+    done <"$dir/links"
+    keep+=("$a $b $dbm")
+    [[ $oneway == --one-way ]] || keep+=("$b $a $dbm")
+    # A new file renamed over the old: the medium never reads half of one.
+    printf '%s\n' "${keep[@]}" >"$dir/links.new" && mv "$dir/links.new" "$dir/links"
+    local arrow='<->'
+    [[ $oneway != --one-way ]] || arrow='->'
+    lab_log "medium: $from ($a) $arrow $to ($b): $dbm dBm"
+}
+
+# lab_medium_stats: the medium's counters (key=value lines, see medium.py).
+lab_medium_stats() { cat "$LAB_STATE/medium/stats"; }
+
 # --- access points -------------------------------------------------------------------
 
 # Writes a hostapd config from "key=value" defaults then overrides: an

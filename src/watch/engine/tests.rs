@@ -251,7 +251,7 @@ fn a_deauth_and_a_reconnect_elsewhere_is_wifi_with_a_roam_and_its_gap() {
     s.round(2_000, Timeout, Timeout)
         .round(3_000, Timeout, Timeout);
     s.connect(3_500, AP2, 2437);
-    s.round(4_000, Up, Up);
+    s.round(4_000, Up, Up).sample(4_010, AP2, -50);
     let outages = s.outages();
     assert_eq!(outages.len(), 1);
     assert_eq!(outages[0].0, Cause::Wifi);
@@ -272,6 +272,94 @@ fn a_deauth_and_a_reconnect_elsewhere_is_wifi_with_a_roam_and_its_gap() {
     assert_eq!((*from_bssid, *to_bssid), (Some(AP1), Some(AP2)));
     assert_eq!((*from_channel, *to_channel), (Some(1), Some(6)));
     assert_eq!((*signal_before_dbm, *gap_ms), (Some(-60), 3_500 - 1_400));
+}
+
+#[test]
+fn a_roam_carries_the_signal_of_the_first_sample_on_the_new_access_point() {
+    // The roam is known at the connect, the new link's signal only at the
+    // next sample: the `roamed` record waits for that sample.
+    let mut s = Script::new();
+    s.sample(500, AP1, -78).round(1_000, Up, Up);
+    s.disconnect(1_400, false);
+    s.connect(1_600, AP2, 2437);
+    s.sample(1_700, AP2, -47);
+    let roams = s.kinds("roamed");
+    let Some(Kind::Roamed {
+        from_bssid,
+        to_bssid,
+        signal_before_dbm,
+        signal_after_dbm,
+        gap_ms,
+        ..
+    }) = roams.first()
+    else {
+        panic!("no roam in {:?}", s.published)
+    };
+    assert_eq!((*from_bssid, *to_bssid), (Some(AP1), Some(AP2)));
+    assert_eq!(
+        (*signal_before_dbm, *signal_after_dbm),
+        (Some(-78), Some(-47))
+    );
+    assert_eq!(*gap_ms, 200);
+}
+
+#[test]
+fn a_fast_roam_carries_the_signal_of_the_first_sample_on_the_new_access_point() {
+    let mut s = Script::new();
+    s.sample(500, AP1, -76);
+    s.kernel(
+        900,
+        KernelEvent::Roam {
+            ifindex: IF,
+            bssid: Some(AP2),
+            freq: Some(Mhz(2437)),
+        },
+    );
+    // The link's channel follows the roam at once, before any sample.
+    s.sample(1_000, AP2, -52);
+    let roams = s.kinds("roamed");
+    assert!(
+        matches!(
+            roams.first(),
+            Some(Kind::Roamed {
+                to_bssid: Some(AP2),
+                to_channel: Some(6),
+                signal_before_dbm: Some(-76),
+                signal_after_dbm: Some(-52),
+                gap_ms: 0,
+                ..
+            })
+        ),
+        "{:?}",
+        s.published
+    );
+    assert!(s.published.iter().any(|r| matches!(
+        r.kind,
+        Kind::Sample {
+            channel: Some(6),
+            ..
+        }
+    )));
+}
+
+#[test]
+fn a_roam_without_a_later_sample_is_published_when_the_watch_stops() {
+    let mut s = Script::new();
+    s.sample(500, AP1, -70);
+    s.disconnect(1_400, false);
+    s.connect(1_600, AP2, 2437);
+    assert!(s.kinds("roamed").is_empty(), "waits for a sample on AP2");
+    s.engine.finish(Millis(1_650), "--for", &mut s.published);
+    let names: Vec<&str> = s.published.iter().map(|r| r.kind.name()).collect();
+    assert_eq!(&names[names.len() - 2..], ["roamed", "stop"]);
+    assert!(matches!(
+        s.kinds("roamed")[0],
+        Kind::Roamed {
+            signal_before_dbm: Some(-70),
+            signal_after_dbm: None,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -537,6 +625,7 @@ fn ping_pong_and_repeated_disconnects_are_found() {
 fn a_slow_roam_is_found() {
     let mut s = Script::new();
     s.disconnect(1_000, true).connect(6_000, AP2, 2437);
+    s.sample(6_500, AP2, -50);
     s.feed(Input::Tick(Millis(7_000)));
     let kinds = s.kinds("pathology");
     assert!(
@@ -630,7 +719,7 @@ fn the_sleeps_disconnect_read_after_the_wake_is_not_a_roam() {
     s.round(32_000, Timeout, Timeout)
         .round(33_000, Timeout, Timeout);
     s.connect(34_500, AP2, 2437);
-    s.round(35_000, Up, Up);
+    s.round(35_000, Up, Up).sample(35_010, AP2, -50);
     assert!(s.kinds("roamed").is_empty(), "{:?}", s.kinds("roamed"));
     assert!(s.outages().is_empty(), "{:?}", s.outages());
     assert_eq!(s.kinds("suspended").len(), 1);
@@ -638,6 +727,7 @@ fn the_sleeps_disconnect_read_after_the_wake_is_not_a_roam() {
     // loss is the start of a roam again.
     assert_eq!(s.kinds("disconnected").len(), 1);
     s.disconnect(40_000, true).connect(41_000, AP1, 2412);
+    s.sample(41_500, AP1, -50);
     assert_eq!(s.kinds("roamed").len(), 1, "{:?}", s.published);
 }
 
@@ -654,6 +744,7 @@ fn a_loss_after_the_laptop_is_back_is_a_roam_again() {
     });
     s.round(32_000, Up, Up);
     s.disconnect(33_000, true).connect(34_000, AP2, 2437);
+    s.sample(34_500, AP2, -50);
     assert_eq!(s.kinds("roamed").len(), 1, "{:?}", s.published);
 }
 

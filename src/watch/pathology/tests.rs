@@ -185,9 +185,12 @@ fn sticky_client_needs_weak_signal_time_and_a_better_ap() {
 fn roam_tracker_builds_roams_from_disconnect_and_connect() {
     let mut t = RoamTracker::default();
     assert_eq!(t.observe(&conn(0, A, 2412)), None);
-    t.signal(Some(-77));
+    assert_eq!(t.sample(Some(A), Some(-77)), None);
     assert_eq!(t.observe(&loss(10_000, A)), None);
-    let k = t.observe(&conn(12_500, B, 2437)).expect("a roam");
+    // The roam waits for a sample on the new access point.
+    assert_eq!(t.observe(&conn(12_500, B, 2437)), None);
+    assert_eq!(t.sample(Some(A), Some(-80)), None, "a sample of another AP");
+    let k = t.sample(Some(B), Some(-51)).expect("a roam");
     assert_eq!(
         k,
         Kind::Roamed {
@@ -196,17 +199,19 @@ fn roam_tracker_builds_roams_from_disconnect_and_connect() {
             from_channel: Some(1),
             to_channel: Some(6),
             signal_before_dbm: Some(-77),
-            signal_after_dbm: None,
+            signal_after_dbm: Some(-51),
             gap_ms: 2_500
         }
     );
     // Reconnecting to the same AP is not a roam.
     t.observe(&loss(20_000, B));
     assert_eq!(t.observe(&conn(21_000, B, 2437)), None);
-    // A fast roam.
-    let k = t.fast_roam(A, Some(Mhz(2412)));
+    assert_eq!(t.flush(), None);
+    // A fast roam, ended unsampled by a loss: published as it is.
+    assert_eq!(t.fast_roam(A, Some(Mhz(2412))), None);
+    let k = t.observe(&loss(30_000, A)).expect("the pending roam");
     assert!(
-        matches!(k, Kind::Roamed { from_bssid: Some(f), to_bssid: Some(to), gap_ms: 0, .. } if f == B && to == A)
+        matches!(k, Kind::Roamed { from_bssid: Some(f), to_bssid: Some(to), gap_ms: 0, signal_after_dbm: None, .. } if f == B && to == A)
     );
 }
 
