@@ -22,26 +22,27 @@ fn wifidiag(args: &[&str]) -> Output {
 }
 
 /// A laptop's syslog (rsyslog's RFC 3339 format, Debian 12) around an AP
-/// that went away: the kernel's and wpa_supplicant's own words, with an
+/// that went away (the lab's interface and times, as in
+/// tests/fixtures/journal/watch-wpa.jsonl): the kernel's and wpa_supplicant's own words, with an
 /// sshd line between them that is not ours. The rotated file holds the
 /// association.
 fn syslog_dir(test: &str) -> tempdir::Dir {
     let dir = tempdir::Dir::new(test);
     std::fs::write(
         dir.path().join("syslog.1"),
-        "2026-12-03T09:27:50.100000+00:00 reception kernel: [  101.000001] wlan0: authenticate with 02:00:00:00:00:00\n\
-         2026-12-03T09:27:50.200000+00:00 reception kernel: [  101.100001] wlan0: associated\n\
-         2026-12-03T09:27:50.300000+00:00 reception wpa_supplicant[812]: wlan0: CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:00:00 completed [id=0 id_str=]\n",
+        "2026-12-03T09:27:50.100000+00:00 reception kernel: [  101.000001] wlan2: authenticate with 02:00:00:00:00:00\n\
+         2026-12-03T09:27:50.200000+00:00 reception kernel: [  101.100001] wlan2: associated\n\
+         2026-12-03T09:27:50.300000+00:00 reception wpa_supplicant[812]: wlan2: CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:00:00 completed [id=0 id_str=]\n",
     )
     .unwrap();
     std::fs::write(
         dir.path().join("syslog"),
-        "2026-12-03T09:28:07.047000+00:00 reception kernel: [  118.000001] wlan0: deauthenticated from 02:00:00:00:00:00 (Reason: 3=DEAUTH_LEAVING)\n\
-         2026-12-03T09:28:07.050000+00:00 reception wpa_supplicant[812]: wlan0: CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:00:00 reason=3\n\
+        "2026-12-03T09:28:07.047000+00:00 reception kernel: [  118.000001] wlan2: deauthenticated from 02:00:00:00:00:00 (Reason: 3=DEAUTH_LEAVING)\n\
+         2026-12-03T09:28:07.050000+00:00 reception wpa_supplicant[812]: wlan2: CTRL-EVENT-DISCONNECTED bssid=02:00:00:00:00:00 reason=3\n\
          2026-12-03T09:28:08.000000+00:00 reception sshd[990]: Accepted publickey for admin from 10.0.0.5 port 51234 ssh2\n\
-         2026-12-03T09:28:09.900000+00:00 reception kernel: [  120.800001] wlan0: authenticate with 02:00:00:00:01:00\n\
-         2026-12-03T09:28:10.000000+00:00 reception kernel: [  120.900001] wlan0: associated\n\
-         2026-12-03T09:28:10.007000+00:00 reception wpa_supplicant[812]: wlan0: CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:01:00 completed [id=0 id_str=]\n",
+         2026-12-03T09:28:09.900000+00:00 reception kernel: [  120.800001] wlan2: authenticate with 02:00:00:00:01:00\n\
+         2026-12-03T09:28:10.000000+00:00 reception kernel: [  120.900001] wlan2: associated\n\
+         2026-12-03T09:28:10.007000+00:00 reception wpa_supplicant[812]: wlan2: CTRL-EVENT-CONNECTED - Connection to 02:00:00:00:01:00 completed [id=0 id_str=]\n",
     )
     .unwrap();
     dir
@@ -226,4 +227,50 @@ fn no_syslog_files_is_said() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no log to read"));
+}
+
+#[test]
+fn a_watch_log_adds_the_outages_the_system_logs_cannot_see() {
+    // The watch log recorded in the lab under the wpa stack
+    // (tests/fixtures/journal/watch-wpa.jsonl): the server down at 09:27:56
+    // (nothing of it in any system log), then the AP switched off at 09:28:07.
+    let dir = syslog_dir("watch-log");
+    let d = dir.path().to_str().unwrap();
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/journal/watch-wpa.jsonl"
+    );
+    let out = wifidiag(&[
+        "--json",
+        "history",
+        "--source",
+        "syslog",
+        "--syslog-dir",
+        d,
+        "--log",
+        log,
+        "--since",
+        "2026-12-03T09:00:00Z",
+        "--until",
+        "2026-12-03T10:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(6));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let eps: Vec<_> = doc["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["cause"].as_str().unwrap(), e["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        eps,
+        [("server", "watch_log"), ("wifi", "logs")],
+        "the Wi-Fi outage counts once"
+    );
+    let wifi = doc["episodes"][1]["summary"].as_str().unwrap();
+    assert!(
+        wifi.contains("reason 3") && wifi.contains("watch's probes: "),
+        "{wifi}"
+    );
+    assert_eq!(doc["sources"][1]["source"], "watch_log");
 }

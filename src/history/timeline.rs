@@ -237,7 +237,7 @@ impl Timeline {
         self.events.sort_by_key(|e| e.usec);
         let roams = find_roams(&self.events);
         let mut episodes = find_episodes(&self.events);
-        episodes.extend(extra);
+        merge_watch_outages(&mut episodes, extra);
         episodes.sort_by_key(|e| e.start_usec);
         let patterns = patterns(&self.events, &roams);
         let days = per_day(&self.events, &episodes, &roams);
@@ -634,6 +634,36 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
         }
     }
     out
+}
+
+/// The outages of `watch` logs join the episodes the system logs gave. One
+/// that overlaps an episode of the logs is the same outage seen from the
+/// probes' side: it does not count twice. It gives an `unknown` episode its
+/// verdict (the probes say which of gateway, DNS and server failed) and
+/// adds its target and cause to the summary of any other.
+fn merge_watch_outages(episodes: &mut Vec<Episode>, outages: Vec<Episode>) {
+    let overlaps = |a: &Episode, b: &Episode| {
+        let a_end = a.end_usec.unwrap_or(u64::MAX);
+        let b_end = b.end_usec.unwrap_or(u64::MAX);
+        a.start_usec <= b_end && b.start_usec <= a_end && compatible(&a.iface, &b.iface)
+    };
+    let logs = episodes.len();
+    for outage in outages {
+        match episodes[..logs].iter_mut().find(|ep| overlaps(ep, &outage)) {
+            Some(ep) => {
+                if ep.cause == Cause::Unknown {
+                    ep.cause = outage.cause;
+                    ep.missing.clear();
+                }
+                ep.summary.push_str(&format!(
+                    "; watch's probes: {} ({})",
+                    outage.summary,
+                    outage.cause.label()
+                ));
+            }
+            None => episodes.push(outage),
+        }
+    }
 }
 
 fn connectivity_episode(

@@ -474,3 +474,129 @@ fn network_managers_ip_config_failure_is_a_dhcp_outage() {
     assert_eq!(h.episodes[0].cause, Cause::Lan);
     assert!(h.episodes[0].summary.contains("no DHCP lease"));
 }
+
+fn watch_outage(start: f64, end: f64, cause: Cause, summary: &str) -> Episode {
+    Episode {
+        start_usec: at(start),
+        end_usec: Some(at(end)),
+        cause,
+        iface: Some("wlan0".into()),
+        summary: summary.into(),
+        evidence: vec![],
+        missing: vec![],
+        from_watch_log: true,
+    }
+}
+
+#[test]
+fn watch_outages_give_unknown_episodes_their_verdict_and_never_count_twice() {
+    let mut t = Timeline::new();
+    t.push(
+        at(1.0),
+        Origin::WpaSupplicant,
+        fact(
+            "wlan0",
+            FactKind::Connected {
+                bssid: Some(AP1),
+                ssid: None,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(30.0),
+        Origin::NetworkManager,
+        fact(
+            "wlan0",
+            FactKind::Connectivity {
+                state: Connectivity::Limited,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(90.0),
+        Origin::NetworkManager,
+        fact(
+            "wlan0",
+            FactKind::Connectivity {
+                state: Connectivity::Full,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(200.0),
+        Origin::Kernel,
+        fact(
+            "wlan0",
+            FactKind::Deauth {
+                bssid: Some(AP1),
+                reason: 3,
+                by: Initiator::Ap,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(203.0),
+        Origin::WpaSupplicant,
+        fact(
+            "wlan0",
+            FactKind::Connected {
+                bssid: Some(AP6),
+                ssid: None,
+            },
+        ),
+        "",
+    );
+    let h = t.finish(vec![
+        // The gateway did not answer while NetworkManager saw limited connectivity.
+        watch_outage(
+            25.0,
+            85.0,
+            Cause::Lan,
+            "10.77.0.1: the gateway did not answer",
+        ),
+        // The same Wi-Fi outage as the deauth.
+        watch_outage(
+            200.2,
+            203.5,
+            Cause::Wifi,
+            "10.77.1.10:8443: association lost",
+        ),
+        // One the system logs have nothing of.
+        watch_outage(300.0, 310.0, Cause::Server, "10.77.1.10:8443: refused"),
+    ]);
+    let causes: Vec<_> = h
+        .episodes
+        .iter()
+        .map(|e| (e.cause, e.from_watch_log))
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            (Cause::Lan, false),
+            (Cause::Wifi, false),
+            (Cause::Server, true)
+        ]
+    );
+    assert!(h.episodes[0].missing.is_empty());
+    assert!(
+        h.episodes[0]
+            .summary
+            .contains("watch's probes: 10.77.0.1: the gateway did not answer (lan)"),
+        "{}",
+        h.episodes[0].summary
+    );
+    assert!(
+        h.episodes[1].summary.contains("reason 3"),
+        "{}",
+        h.episodes[1].summary
+    );
+    assert!(
+        h.episodes[1].summary.contains("association lost (wifi)"),
+        "{}",
+        h.episodes[1].summary
+    );
+}
