@@ -21,6 +21,19 @@ fn wifidiag(args: &[&str]) -> Output {
     output
 }
 
+/// `wifidiag GLOBAL... history --source syslog --syslog-dir DIR --since S
+/// --until U EXTRA...` over the hour of the recorded laptop's syslog.
+fn history_over(dir: &tempdir::Dir, global: &[&str], until: &str, extra: &[&str]) -> Output {
+    let d = dir.path().to_str().unwrap();
+    let mut args: Vec<&str> = global.to_vec();
+    args.extend(["history", "--source", "syslog", "--syslog-dir", d]);
+    args.extend(["--since", "2026-12-03T09:00:00Z", "--until", until]);
+    args.extend(extra);
+    wifidiag(&args)
+}
+
+const HOUR_END: &str = "2026-12-03T10:00:00Z";
+
 /// A laptop's syslog (rsyslog's RFC 3339 format, Debian 12) around an AP
 /// that went away (the lab's interface and times, as in
 /// tests/fixtures/journal/watch-wpa.jsonl): the kernel's and wpa_supplicant's own words, with an
@@ -73,19 +86,7 @@ mod tempdir {
 #[test]
 fn syslog_files_give_the_outage_the_roam_and_the_counts() {
     let dir = syslog_dir("outage");
-    let d = dir.path().to_str().unwrap();
-    let out = wifidiag(&[
-        "--json",
-        "history",
-        "--source",
-        "syslog",
-        "--syslog-dir",
-        d,
-        "--since",
-        "2026-12-03T09:00:00Z",
-        "--until",
-        "2026-12-03T10:00:00Z",
-    ]);
+    let out = history_over(&dir, &["--json"], HOUR_END, &[]);
     assert_eq!(out.status.code(), Some(6), "an outage was found");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["schema"], "wifidiag.history/1");
@@ -124,20 +125,8 @@ fn syslog_files_give_the_outage_the_roam_and_the_counts() {
 #[test]
 fn the_period_bounds_what_is_read() {
     let dir = syslog_dir("period");
-    let d = dir.path().to_str().unwrap();
     // Only the association, before the loss.
-    let out = wifidiag(&[
-        "--json",
-        "history",
-        "--source",
-        "syslog",
-        "--syslog-dir",
-        d,
-        "--since",
-        "2026-12-03T09:00:00Z",
-        "--until",
-        "2026-12-03T09:28:00Z",
-    ]);
+    let out = history_over(&dir, &["--json"], "2026-12-03T09:28:00Z", &[]);
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["episodes"].as_array().unwrap().len(), 0);
@@ -160,38 +149,12 @@ fn the_period_bounds_what_is_read() {
 #[test]
 fn redacted_history_hides_the_bssids() {
     let dir = syslog_dir("redacted");
-    let d = dir.path().to_str().unwrap();
-    let out = wifidiag(&[
-        "--json",
-        "--redact",
-        "history",
-        "--source",
-        "syslog",
-        "--syslog-dir",
-        d,
-        "--since",
-        "2026-12-03T09:00:00Z",
-        "--until",
-        "2026-12-03T10:00:00Z",
-    ]);
+    let out = history_over(&dir, &["--json", "--redact"], HOUR_END, &[]);
     assert_eq!(out.status.code(), Some(6));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("02:00:00:00:00:00"), "{text}");
     assert!(!text.contains("02:00:00:00:01:00"), "{text}");
-    let out = wifidiag(&[
-        "--redact",
-        "--color",
-        "never",
-        "history",
-        "--source",
-        "syslog",
-        "--syslog-dir",
-        d,
-        "--since",
-        "2026-12-03T09:00:00Z",
-        "--until",
-        "2026-12-03T10:00:00Z",
-    ]);
+    let out = history_over(&dir, &["--redact", "--color", "never"], HOUR_END, &[]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Outages (1)"), "{text}");
     assert!(!text.contains("02:00:00:00:00:00"), "{text}");
@@ -235,25 +198,11 @@ fn a_watch_log_adds_the_outages_the_system_logs_cannot_see() {
     // (tests/fixtures/journal/watch-wpa.jsonl): the server down at 09:27:56
     // (nothing of it in any system log), then the AP switched off at 09:28:07.
     let dir = syslog_dir("watch-log");
-    let d = dir.path().to_str().unwrap();
     let log = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/journal/watch-wpa.jsonl"
     );
-    let out = wifidiag(&[
-        "--json",
-        "history",
-        "--source",
-        "syslog",
-        "--syslog-dir",
-        d,
-        "--log",
-        log,
-        "--since",
-        "2026-12-03T09:00:00Z",
-        "--until",
-        "2026-12-03T10:00:00Z",
-    ]);
+    let out = history_over(&dir, &["--json"], HOUR_END, &["--log", log]);
     assert_eq!(out.status.code(), Some(6));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let eps: Vec<_> = doc["episodes"]

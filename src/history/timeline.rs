@@ -514,23 +514,35 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
         })
     };
     let wifi_eps = out.clone();
-    // Failures to join, outside a loss episode.
+    // Failures to join and to get an address, outside a loss episode: each
+    // a moment (the logs say when it failed, not when it was over).
+    const NO_LEASE: &str = "the network behind the access point (DHCP server, VLAN, switch) \
+                            did not answer";
     for (i, e) in events.iter().enumerate() {
-        let summary = match &e.kind {
-            FactKind::AuthRejected { bssid, status } => format!(
-                "{} refused authentication (status {status}: {})",
-                mac(*bssid),
-                status_name(*status)
+        let (cause, summary) = match &e.kind {
+            FactKind::AuthRejected { bssid, status } => (
+                Cause::Wifi,
+                format!(
+                    "{} refused authentication (status {status}: {})",
+                    mac(*bssid),
+                    status_name(*status)
+                ),
             ),
-            FactKind::AssocRejected { bssid, status } => format!(
-                "{} refused association (status {status}: {})",
-                mac(*bssid),
-                status_name(*status)
+            FactKind::AssocRejected { bssid, status } => (
+                Cause::Wifi,
+                format!(
+                    "{} refused association (status {status}: {})",
+                    mac(*bssid),
+                    status_name(*status)
+                ),
             ),
-            FactKind::WrongKey { ssid } => format!(
-                "the 4-way handshake with {} failed as a wrong passphrase does",
-                ssid.as_deref()
-                    .map_or("the network".to_string(), |s| format!("'{s}'"))
+            FactKind::WrongKey { ssid } => (
+                Cause::Wifi,
+                format!(
+                    "the 4-way handshake with {} failed as a wrong passphrase does",
+                    ssid.as_deref()
+                        .map_or("the network".to_string(), |s| format!("'{s}'"))
+                ),
             ),
             // NetworkManager 1.42+ logs a DHCP timeout only as this state
             // change (its "DHCP failing" line is trace level).
@@ -538,44 +550,17 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
                 to,
                 reason: Some(r),
                 ..
-            } if to == "failed" && r == "ip-config-unavailable" => {
-                if in_wifi_episode(e.usec, &wifi_eps) {
-                    continue;
-                }
-                out.push(Episode {
-                    start_usec: e.usec,
-                    end_usec: Some(e.usec),
-                    cause: Cause::Lan,
-                    iface: e.iface.clone(),
-                    summary: "associated, but NetworkManager got no IP configuration \
-                              (ip-config-unavailable: no DHCP lease): the network behind the \
-                              access point (DHCP server, VLAN, switch) did not answer"
-                        .into(),
-                    evidence: vec![i],
-                    missing: vec![],
-                    from_watch_log: false,
-                });
-                continue;
-            }
-            FactKind::DhcpFailed { detail } => {
-                if in_wifi_episode(e.usec, &wifi_eps) {
-                    continue;
-                }
-                out.push(Episode {
-                    start_usec: e.usec,
-                    end_usec: Some(e.usec),
-                    cause: Cause::Lan,
-                    iface: e.iface.clone(),
-                    summary: format!(
-                        "associated, but no DHCP lease ({detail}): the network behind the access \
-                         point (DHCP server, VLAN, switch) did not answer"
-                    ),
-                    evidence: vec![i],
-                    missing: vec![],
-                    from_watch_log: false,
-                });
-                continue;
-            }
+            } if to == "failed" && r == "ip-config-unavailable" => (
+                Cause::Lan,
+                format!(
+                    "associated, but NetworkManager got no IP configuration \
+                     (ip-config-unavailable: no DHCP lease): {NO_LEASE}"
+                ),
+            ),
+            FactKind::DhcpFailed { detail } => (
+                Cause::Lan,
+                format!("associated, but no DHCP lease ({detail}): {NO_LEASE}"),
+            ),
             _ => continue,
         };
         if in_wifi_episode(e.usec, &wifi_eps) {
@@ -584,7 +569,7 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
         out.push(Episode {
             start_usec: e.usec,
             end_usec: Some(e.usec),
-            cause: Cause::Wifi,
+            cause,
             iface: e.iface.clone(),
             summary,
             evidence: vec![i],
