@@ -85,7 +85,11 @@ pub fn station_from_attrs(attrs: &[Nl80211Attr]) -> Option<StationInfo> {
 }
 
 fn apply_station_info(s: &mut StationInfo, info: &Nl80211StationInfo) {
-    let dbm = |v: &i8| Some(Dbm(i32::from(*v)));
+    // mac80211 reports the signal of the last frame received from the AP,
+    // 0 when none has been yet (right after an association: seen in the
+    // lab as a 0 dBm sample on the new AP before its first beacon). No
+    // Wi-Fi client hears an AP at 0 dBm or louder: that is "not measured".
+    let dbm = |v: &i8| (*v < 0).then(|| Dbm(i32::from(*v)));
     let chains = |v: &Vec<i8>| v.iter().map(|c| Dbm(i32::from(*c))).collect();
     match info {
         Nl80211StationInfo::Signal(v) => s.signal = dbm(v),
@@ -396,6 +400,25 @@ mod tests {
         assert_eq!(iface.width_mhz, Some(20));
         assert_eq!(iface.center_freq, Some(Mhz(2437)));
         assert_eq!(iface.txpower_mbm, Some(2000));
+    }
+
+    #[test]
+    fn a_signal_of_0_dbm_is_not_measured_yet() {
+        // mac80211 right after an association, before the first frame
+        // from the new AP (seen in the lab's roam-fade scenario).
+        let station = |signal: i8| {
+            station_from_attrs(&[
+                Nl80211Attr::Mac([2, 0, 0, 0, 1, 0]),
+                Nl80211Attr::StationInfo(vec![
+                    Nl80211StationInfo::Signal(signal),
+                    Nl80211StationInfo::SignalAvg(signal),
+                ]),
+            ])
+            .unwrap()
+        };
+        assert_eq!(station(0).signal, None);
+        assert_eq!(station(0).signal_avg, None);
+        assert_eq!(station(-45).signal, Some(Dbm(-45)));
     }
 
     #[test]

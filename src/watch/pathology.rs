@@ -301,7 +301,8 @@ impl RoamTracker {
     }
 
     /// A link sample: returns the pending roam, completed with this signal,
-    /// when the sample was taken on the roam's new access point.
+    /// when the sample was taken on the roam's new access point and has a
+    /// signal (the first one after an association may not).
     pub fn sample(&mut self, bssid: Option<MacAddr>, signal: Option<i32>) -> Option<Kind> {
         self.signal(signal);
         match &mut self.pending {
@@ -309,7 +310,7 @@ impl RoamTracker {
                 to_bssid,
                 signal_after_dbm,
                 ..
-            }) if bssid.is_some() && bssid == *to_bssid => {
+            }) if bssid.is_some() && bssid == *to_bssid && signal.is_some() => {
                 *signal_after_dbm = signal;
                 self.pending.take()
             }
