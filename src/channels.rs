@@ -398,6 +398,17 @@ pub fn merge_radios(samples: &[Vec<BssView>], own_ssid: Option<&Ssid>) -> Vec<Ra
     radios.into_values().collect()
 }
 
+/// The own access point a band's channel scores are computed for: the one
+/// this laptop is associated with, else the strongest of ours in the band.
+pub fn subject_radio(radios: &[Radio], band: Band) -> Option<usize> {
+    radios
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.own && r.channel.is_some_and(|c| c.band == band))
+        .max_by_key(|(_, r)| (r.associated, r.signal))
+        .map(|(i, _)| i)
+}
+
 /// Scores every channel and recommends one per band.
 pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
     let radios = merge_radios(input.samples, input.own_ssid);
@@ -416,6 +427,13 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
             .find(|s| s.freq == freq)
             .and_then(|s| s.busy_fraction())
     };
+
+    // Per band, the own access point being scored for: it alone is left
+    // out; our other access points contend like any neighbour.
+    let subject: BTreeMap<Band, usize> = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6]
+        .into_iter()
+        .filter_map(|band| Some((band, subject_radio(&radios, band)?)))
+        .collect();
 
     let mut channels = Vec::new();
     for phy in input.phy_channels {
@@ -437,7 +455,7 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
         if let Some(block) = &block {
             let mut total = 0.0;
             for (i, r) in radios.iter().enumerate() {
-                if r.own {
+                if subject.get(&ch.band) == Some(&i) {
                     continue;
                 }
                 let ov = overlap(r, block);
@@ -689,11 +707,7 @@ fn recommend(
 
     // The user's network in this band: the access point this laptop is
     // associated with, else the strongest one.
-    let current = radios
-        .iter()
-        .filter(|r| r.own && r.channel.is_some_and(|c| c.band == band))
-        .max_by_key(|r| (r.associated, r.signal))
-        .and_then(|r| r.channel);
+    let current = subject_radio(radios, band).and_then(|i| radios[i].channel);
     let current_channel = current.map(|c| c.number);
     let current_score = current_channel.and_then(|n| rating(channels, band, n)?.score);
 
@@ -782,12 +796,13 @@ pub fn describe_channel(
     let Some(c) = rating(channels, band, number) else {
         return "not rated".into();
     };
-    let weighing: Vec<&Radio> = c
+    let all: Vec<&Radio> = c
         .contributors
         .iter()
         .filter(|x| x.weight >= 0.01)
         .map(|x| &radios[x.radio])
         .collect();
+    let (ours, weighing): (Vec<&Radio>, Vec<&Radio>) = all.iter().partition(|r| r.own);
     let mut text = match weighing.len() {
         0 => "no neighbour radio".to_string(),
         1 => {
@@ -814,6 +829,17 @@ pub fn describe_channel(
     if co_channel > 0 && co_channel < weighing.len() {
         text.push_str(&format!(
             " ({co_channel} on the channel itself, the rest overlapping)"
+        ));
+    }
+    for r in &ours {
+        text.push_str(&format!(
+            ", your access point {}{}{}",
+            r.bssids[0],
+            r.channel
+                .filter(|own| *own != c.channel)
+                .map_or(String::new(), |own| format!(" on channel {}", own.number)),
+            r.signal
+                .map_or(String::new(), |s| format!(" at {} dBm", s.0))
         ));
     }
     if let Some(u) = weighing

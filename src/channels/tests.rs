@@ -583,12 +583,43 @@ fn current_channel_is_the_associated_access_point() {
     let a = analyse(inputs(&phy, &samples, Some(&own)));
     let r = rec(&a, Band::Ghz2_4);
     assert_eq!(r.current_channel, Some(1));
-    assert_eq!(r.channel, 6);
-    assert!(
-        r.reasons
-            .iter()
-            .any(|x| x.contains("another access point of your own network")),
-        "{:?}",
-        r.reasons
-    );
+    // Not 6: the back AP there contends like a neighbour; 11 is free.
+    assert_eq!(r.channel, 11, "{:?}", r.reasons);
+}
+
+/// The lab's demo clinic: our "front" AP (associated) on 1, our "back" AP on
+/// 6 at −30 dBm, a café radio with two SSIDs on 1, a pharmacy radio with
+/// three on 11. Moving front onto 6 would make our two APs contend for every
+/// frame: the back AP must weigh on 6 like a neighbour would.
+#[test]
+fn own_access_points_contend_with_each_other() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let mut front = g20([0, 0], 1, -30, "clinic");
+    front.associated = true;
+    let samples = vec![vec![
+        front,
+        g20([1, 0], 6, -30, "clinic"), // back
+        g20([2, 0], 1, -30, "cafe-guest"),
+        g20([2, 1], 1, -30, "cafe-guest-2"),
+        g20([3, 0], 11, -30, "pharmacy"),
+        g20([3, 1], 11, -30, "pharmacy-2"),
+        g20([3, 2], 11, -30, "pharmacy-3"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let r = rec(&a, Band::Ghz2_4);
+    assert_eq!(r.current_channel, Some(1));
+    assert_ne!(r.channel, 6, "{:?}", r.reasons);
+    // The back AP weighs on 6 like the café does on 1; front itself
+    // weighs on nothing.
+    assert!(score(&a, Band::Ghz2_4, 6) > 0.9, "{:?}", a.channels);
+    assert!((score(&a, Band::Ghz2_4, 6) - score(&a, Band::Ghz2_4, 1)).abs() < 0.05);
+    let back = a.radios.iter().position(|r| r.own && !r.associated).unwrap();
+    let six = a.channels.iter().find(|c| c.channel == ch(Band::Ghz2_4, 6)).unwrap();
+    assert!(six.contributors.iter().any(|c| c.radio == back));
+    let front = a.radios.iter().position(|r| r.associated).unwrap();
+    assert!(a
+        .channels
+        .iter()
+        .all(|c| c.contributors.iter().all(|x| x.radio != front)));
 }

@@ -84,6 +84,8 @@ pub struct ContributorEntry {
     pub presence: f64,
     pub overlap: f64,
     pub weight: f64,
+    /// One of your own access points (they contend like neighbours).
+    pub own: bool,
 }
 
 /// A radio of the user's own network.
@@ -110,6 +112,7 @@ fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
         presence: round_to(r.presence, 2),
         overlap: round_to(c.overlap, 2),
         weight: round_to(c.weight, 2),
+        own: r.own,
     }
 }
 
@@ -361,6 +364,7 @@ mod tests {
             presence: 1.0,
             overlap: 1.0,
             weight: 0.8,
+            own: false,
         }
     }
 
