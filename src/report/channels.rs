@@ -32,8 +32,31 @@ pub struct ChannelsReport {
     pub recommendations: Vec<RecommendationEntry>,
     /// Every channel of the phy in 2.4/5/6 GHz; lower score = better.
     pub channels: Vec<ChannelEntry>,
-    /// The user's own access points (not counted as interference).
+    /// The user's own access points (each contends with the others).
     pub own_network: Vec<RadioEntry>,
+    /// A channel for each of your access points heard, by band.
+    pub plan: Vec<PlanEntryJson>,
+    /// The plan moves no access point (the current channels are already as
+    /// good, within the switching margin); also true without a plan.
+    pub plan_unchanged: bool,
+}
+
+/// One access point's channel in the plan.
+#[derive(Debug, Serialize)]
+pub struct PlanEntryJson {
+    /// The radio's first BSSID.
+    pub bssid: MacAddr,
+    /// Index into `own_network`.
+    pub radio: usize,
+    pub band: Band,
+    pub current_channel: u16,
+    pub channel: u16,
+    /// What the access point suffers now, and with the plan.
+    pub current_score: f64,
+    pub score: f64,
+    /// `current_score - score`.
+    pub gain: f64,
+    pub reasons: Vec<String>,
 }
 
 /// One recommendation.
@@ -157,6 +180,10 @@ impl Redact for ChannelsReport {
         for o in &mut self.own_network {
             radio(&mut o.bssids, &mut o.ssids);
         }
+        for p in &mut self.plan {
+            p.bssid = r.mac_addr(p.bssid);
+            p.reasons.iter_mut().for_each(text);
+        }
     }
 }
 
@@ -228,6 +255,22 @@ impl ChannelsReport {
                     signal_dbm: r.signal.map(|d| d.0),
                 })
                 .collect(),
+            plan: a
+                .plan
+                .iter()
+                .map(|p| PlanEntryJson {
+                    bssid: a.radios[p.radio].bssids[0],
+                    radio: a.radios[..p.radio].iter().filter(|r| r.own).count(),
+                    band: p.band,
+                    current_channel: p.current_channel,
+                    channel: p.channel,
+                    current_score: p.current_score,
+                    score: p.score,
+                    gain: p.gain,
+                    reasons: p.reasons.clone(),
+                })
+                .collect(),
+            plan_unchanged: a.plan_unchanged,
         }
     }
 
@@ -424,6 +467,20 @@ mod tests {
                 width_mhz: 20,
                 signal_dbm: Some(-50),
             }],
+            plan: vec![PlanEntryJson {
+                bssid: MacAddr([0, 0x1b, 0x63, 0, 0, 7]),
+                radio: 0,
+                band: Band::Ghz2_4,
+                current_channel: 6,
+                channel: 1,
+                current_score: 1.2,
+                score: 0.1,
+                gain: 1.1,
+                reasons: vec![
+                    "move from channel 6 to 1: your access point 00:1b:63:00:00:07".into(),
+                ],
+            }],
+            plan_unchanged: false,
         };
         let render = |r: &ChannelsReport| {
             let mut buf = Vec::new();
