@@ -817,3 +817,94 @@ fn plan_time_for_eight_access_points() {
         );
     }
 }
+
+/// The demo clinic's page, without `--all`: the plan first, the 2.4 GHz
+/// channels of ours and the best alternatives, one line for each band the
+/// clinic does not use; on one screen (≤ 40 lines).
+#[test]
+fn the_demo_clinic_page_fits_on_one_screen() {
+    use crate::output::Envelope;
+    use crate::report::channels::{ChannelsContext, ChannelsReport};
+    // Channels 1–11 as in the lab (12 and 13 are passive in its world
+    // domain, so the plan is 1/6/11).
+    let mut phy = phy_2g(false);
+    phy.extend(phy_5g());
+    // The 6 GHz band, passive only, as in the lab's world domain.
+    phy.extend((1..=233).step_by(4).map(|n| PhyChannel {
+        freq: Mhz(5950 + 5 * n),
+        no_ir: true,
+        ..Default::default()
+    }));
+    let own = Ssid(b"clinic".to_vec());
+    let mut front = g20([0, 0], 1, -30, "clinic");
+    front.associated = true;
+    let samples = vec![vec![
+        front,
+        g20([1, 0], 6, -30, "clinic"),
+        g20([2, 0], 1, -30, "cafe-guest"),
+        g20([2, 1], 1, -30, "cafe-guest-2"),
+        g20([3, 0], 11, -30, "pharmacy"),
+        g20([3, 1], 11, -30, "pharmacy-2"),
+        g20([3, 2], 11, -30, "pharmacy-3"),
+        a20([4, 0], 36, -27, "dental-5g"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let report = |all: bool| {
+        let r = ChannelsReport::new(
+            ChannelsContext {
+                envelope: Envelope {
+                    schema: crate::report::channels::SCHEMA,
+                    tool_version: "t",
+                    timestamp: "2026-12-03T00:00:00.000Z".into(),
+                    hostname: None,
+                },
+                interface: "wlan5".into(),
+                own_ssid: Some(own.clone()),
+                width_mhz: 20,
+                samples: 1,
+                fresh: true,
+                notice: None,
+            },
+            &a,
+        );
+        let mut buf = Vec::new();
+        r.write_human(&mut buf, false, all).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let page = report(false);
+    let lines: Vec<&str> = page.lines().collect();
+    assert!(lines.len() <= 40, "{} lines:\n{page}", lines.len());
+    // The plan comes first, before any table.
+    let plan = lines
+        .iter()
+        .position(|l| l.contains("plan for your 2 access points"))
+        .unwrap();
+    let table = lines.iter().position(|l| l.starts_with('|')).unwrap();
+    assert!(plan < table, "{page}");
+    assert!(page.contains("keep every channel"), "{page}");
+    // One line for each unused band, no 5/6 GHz table or recommendation.
+    for band in ["5GHz", "6GHz"] {
+        let about: Vec<&&str> = lines.iter().filter(|l| l.contains(band)).collect();
+        assert_eq!(about.len(), 1, "{band}:\n{page}");
+        assert!(about[0].contains("not used by your network"), "{page}");
+    }
+    // Ours (1 and 6) and the best alternatives of 2.4 GHz, with reasons.
+    let rows: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("| ") && !l.contains("Ch "))
+        .collect();
+    assert!(rows.len() >= 3 && rows.len() <= 5, "{page}");
+    assert!(
+        rows[0].starts_with("| 1 ") && rows[0].contains("yours"),
+        "{page}"
+    );
+    assert!(
+        rows[1].starts_with("| 6 ") && rows[1].contains("yours"),
+        "{page}"
+    );
+    assert!(page.contains("one neighbour radio at -30 dBm"), "{page}");
+    // --all adds every channel of every band.
+    let everything = report(true);
+    assert!(everything.lines().count() > 80, "{everything}");
+    assert!(everything.contains("| 6GHz "), "{everything}");
+}
