@@ -204,11 +204,14 @@ fn plan_band(input: &PlanInputs<'_>, band: Band, ours: &[usize]) -> (Vec<PlanEnt
             };
             let mut reasons = Vec::new();
             if new == cur {
-                reasons.push(format!(
-                    "stay on channel {}: {}",
-                    cur.number,
-                    words(cur, &chosen)
-                ));
+                let then = words(cur, &chosen);
+                let now = words(cur, &current);
+                reasons.push(if now == then {
+                    format!("stay on channel {}: {then}", cur.number)
+                } else {
+                    // Another AP of ours leaves this channel.
+                    format!("stay on channel {}: {now} → {then}", cur.number)
+                });
             } else {
                 reasons.push(format!(
                     "move from channel {} to {}: {} → {}",

@@ -702,6 +702,18 @@ fn plan_spreads_three_access_points_over_1_6_11() {
     );
     // The one on 6 stays, and is told so.
     assert!(plan_of(&a, [2, 0]).reasons[0].starts_with("stay on channel 6"));
+    // The one staying on 1 gains too, as the other leaves it.
+    let stays = a
+        .plan
+        .iter()
+        .find(|p| p.current_channel == 1 && p.channel == 1)
+        .unwrap();
+    assert!(stays.gain > 0.5, "{stays:?}");
+    assert!(
+        stays.reasons[0].contains("your access point") && stays.reasons[0].contains(" → "),
+        "{:?}",
+        stays.reasons
+    );
 }
 
 #[test]
