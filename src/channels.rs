@@ -136,6 +136,12 @@ pub struct ChannelRating {
     pub psc: bool,
     /// Sorted by weight, largest first.
     pub contributors: Vec<Contribution>,
+    /// A candidate of the recommendation and the plan (2.4 GHz: 1/6/11 or
+    /// 1/5/9/13; 5/6 GHz: the 20 MHz grid; passive-only ones only when
+    /// nothing else is left).
+    pub candidate: bool,
+    /// What weighs on it, in words (see [`describe_channel`]).
+    pub summary: String,
 }
 
 /// The recommendation for one band.
@@ -161,6 +167,11 @@ pub struct ChannelAnalysis {
     pub radios: Vec<Radio>,
     pub channels: Vec<ChannelRating>,
     pub recommendations: Vec<Recommendation>,
+    /// A channel for each of the user's access points heard (see
+    /// [`plan::plan`]), by band, then by radio.
+    pub plan: Vec<plan::PlanEntry>,
+    /// No access point of the plan moves.
+    pub plan_unchanged: bool,
     /// Inputs that were missing or weak, in words.
     pub missing: Vec<String>,
     pub confidence: Confidence,
@@ -398,6 +409,17 @@ pub fn merge_radios(samples: &[Vec<BssView>], own_ssid: Option<&Ssid>) -> Vec<Ra
     radios.into_values().collect()
 }
 
+/// The own access point a band's channel scores are computed for: the one
+/// this laptop is associated with, else the strongest of ours in the band.
+pub fn subject_radio(radios: &[Radio], band: Band) -> Option<usize> {
+    radios
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.own && r.channel.is_some_and(|c| c.band == band))
+        .max_by_key(|(_, r)| (r.associated, r.signal))
+        .map(|(i, _)| i)
+}
+
 /// Scores every channel and recommends one per band.
 pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
     let radios = merge_radios(input.samples, input.own_ssid);
@@ -417,7 +439,17 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
             .and_then(|s| s.busy_fraction())
     };
 
+    // Per band, the own access point being scored for: it alone is left
+    // out; our other access points contend like any neighbour.
+    let subject: BTreeMap<Band, usize> = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6]
+        .into_iter()
+        .filter_map(|band| Some((band, subject_radio(&radios, band)?)))
+        .collect();
+
     let mut channels = Vec::new();
+    // Per scored channel: its block and its score from neighbours alone
+    // (every own access point left out), for the plan.
+    let mut blocks: BTreeMap<Channel, (Block, f64)> = BTreeMap::new();
     for phy in input.phy_channels {
         let Some(ch) = phy.freq.channel() else {
             continue;
@@ -436,17 +468,20 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
         let mut score = None;
         if let Some(block) = &block {
             let mut total = 0.0;
+            let mut neighbours = 0.0;
             for (i, r) in radios.iter().enumerate() {
-                if r.own {
+                if subject.get(&ch.band) == Some(&i) {
                     continue;
                 }
                 let ov = overlap(r, block);
                 if ov <= 0.0 {
                     continue;
                 }
-                let weight =
-                    ov * signal_weight(r.signal) * load_factor(r.utilization_pct) * r.presence;
+                let weight = ov * radio_weight(r);
                 total += weight;
+                if !r.own {
+                    neighbours += weight;
+                }
                 contributors.push(Contribution {
                     radio: i,
                     overlap: ov,
@@ -459,9 +494,12 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
                 .filter_map(|m| busy_of(Mhz(freq::freq_of(*m)?)))
                 .collect();
             if !busy.is_empty() {
-                total += BUSY_WEIGHT * busy.iter().sum::<f64>() / busy.len() as f64;
+                let b = BUSY_WEIGHT * busy.iter().sum::<f64>() / busy.len() as f64;
+                total += b;
+                neighbours += b;
             }
             score = Some(round_to(total, 2));
+            blocks.insert(ch, (block.clone(), neighbours));
         }
         contributors.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         channels.push(ChannelRating {
@@ -483,7 +521,22 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
             allowed: !phy.disabled,
             psc: ch.band == Band::Ghz6 && ch.number % 16 == 5,
             contributors,
+            candidate: false,
+            summary: String::new(),
         });
+    }
+    for band in [Band::Ghz2_4, Band::Ghz5, Band::Ghz6] {
+        let cands = candidates(band, &channels, &allowed);
+        for c in channels.iter_mut().filter(|c| c.channel.band == band) {
+            c.candidate = cands.contains(&c.channel.number);
+        }
+    }
+    let summaries: Vec<String> = channels
+        .iter()
+        .map(|c| describe_channel(&channels, &radios, c.channel.band, c.channel.number))
+        .collect();
+    for (c, text) in channels.iter_mut().zip(summaries) {
+        c.summary = text;
     }
 
     let (missing, confidence) = assess_inputs(&input, &channels);
@@ -491,13 +544,31 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
         .into_iter()
         .filter_map(|band| recommend(band, &input, &radios, &channels, &allowed, confidence))
         .collect();
+    let (plan, plan_note) = plan::plan(&plan::PlanInputs {
+        radios: &radios,
+        channels: &channels,
+        blocks: &blocks,
+        allowed: &allowed,
+        width_mhz: input.width_mhz,
+    });
+    let mut missing = missing;
+    missing.extend(plan_note);
+    let plan_unchanged = plan.iter().all(|p| p.channel == p.current_channel);
     ChannelAnalysis {
         radios,
         channels,
         recommendations,
+        plan,
+        plan_unchanged,
         missing,
         confidence,
     }
+}
+
+/// What one radio weighs on a channel it fully overlaps: signal × load ×
+/// presence.
+fn radio_weight(r: &Radio) -> f64 {
+    signal_weight(r.signal) * load_factor(r.utilization_pct) * r.presence
 }
 
 fn block_flag(
@@ -689,11 +760,7 @@ fn recommend(
 
     // The user's network in this band: the access point this laptop is
     // associated with, else the strongest one.
-    let current = radios
-        .iter()
-        .filter(|r| r.own && r.channel.is_some_and(|c| c.band == band))
-        .max_by_key(|r| (r.associated, r.signal))
-        .and_then(|r| r.channel);
+    let current = subject_radio(radios, band).and_then(|i| radios[i].channel);
     let current_channel = current.map(|c| c.number);
     let current_score = current_channel.and_then(|n| rating(channels, band, n)?.score);
 
@@ -782,11 +849,24 @@ pub fn describe_channel(
     let Some(c) = rating(channels, band, number) else {
         return "not rated".into();
     };
+    let ours: Vec<(usize, Option<Channel>)> = c
+        .contributors
+        .iter()
+        .filter(|x| x.weight >= 0.01 && radios[x.radio].own)
+        .map(|x| (x.radio, radios[x.radio].channel))
+        .collect();
+    describe_with(c, radios, &ours)
+}
+
+/// The words of [`describe_channel`], with the given own access points
+/// (radio index, the channel it is or would be on) as the own contenders.
+fn describe_with(c: &ChannelRating, radios: &[Radio], ours: &[(usize, Option<Channel>)]) -> String {
     let weighing: Vec<&Radio> = c
         .contributors
         .iter()
         .filter(|x| x.weight >= 0.01)
         .map(|x| &radios[x.radio])
+        .filter(|r| !r.own)
         .collect();
     let mut text = match weighing.len() {
         0 => "no neighbour radio".to_string(),
@@ -816,6 +896,17 @@ pub fn describe_channel(
             " ({co_channel} on the channel itself, the rest overlapping)"
         ));
     }
+    for &(i, on) in ours {
+        let r = &radios[i];
+        text.push_str(&format!(
+            ", your access point {}{}{}",
+            r.bssids[0],
+            on.filter(|own| *own != c.channel)
+                .map_or(String::new(), |own| format!(" on channel {}", own.number)),
+            r.signal
+                .map_or(String::new(), |s| format!(" at {} dBm", s.0))
+        ));
+    }
     if let Some(u) = weighing
         .iter()
         .filter_map(|r| r.utilization_pct)
@@ -829,5 +920,6 @@ pub fn describe_channel(
     text
 }
 
+pub mod plan;
 #[cfg(test)]
 mod tests;

@@ -146,9 +146,13 @@ pub enum Command {
                       The evidence: the neighbour radios from scans (their real spectrum, \
                       signal strength, advertised BSS Load, and how often they were seen \
                       over --samples scans), and the driver's survey busy time when it \
-                      reports one. Your own network (the connected SSID, or --ssid) is \
-                      excluded from the interference and shown apart. Lower score = less \
+                      reports one. Your own access points (the connected SSID, or --ssid) \
+                      contend with each other like neighbours; a plan gives each of them a \
+                      channel, moving as few as possible. Lower score = less \
                       congested; the model is documented in docs/channel-scoring.md.\n\n\
+                      The page shows the plan (or recommendation), then for each band your \
+                      network uses its current channel and the best alternatives; --all adds \
+                      the full per-channel table of every band, --json has everything.\n\n\
                       Triggering scans needs CAP_NET_ADMIN (root); without it the kernel's \
                       cached results are used and the confidence drops."
     )]
@@ -562,6 +566,13 @@ pub struct ChannelsArgs {
     /// Channel width to recommend for
     #[arg(long, value_enum, default_value_t = WidthArg::W20)]
     pub width: WidthArg,
+
+    /// Also print the full per-channel table of every band
+    ///
+    /// By default the page shows only the bands your network uses: the plan
+    /// (or recommendation), your current channels and the best alternatives.
+    #[arg(long)]
+    pub all: bool,
 
     /// How long to wait for each scan to complete (1s..10m)
     ///

@@ -356,7 +356,7 @@ pub fn channels(
         &analysis,
     );
     write_report(out, opts, report, |r, out, styled| {
-        r.write_human(out, styled)
+        r.write_human(out, styled, args.all)
     })
     .context("writing the channel ratings")?;
     out.flush().context("writing the channel ratings")?;

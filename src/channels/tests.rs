@@ -583,12 +583,340 @@ fn current_channel_is_the_associated_access_point() {
     let a = analyse(inputs(&phy, &samples, Some(&own)));
     let r = rec(&a, Band::Ghz2_4);
     assert_eq!(r.current_channel, Some(1));
-    assert_eq!(r.channel, 6);
+    // Not 6: the back AP there contends like a neighbour; 11 is free.
+    assert_eq!(r.channel, 11, "{:?}", r.reasons);
+}
+
+/// The lab's demo clinic: our "front" AP (associated) on 1, our "back" AP on
+/// 6 at −30 dBm, a café radio with two SSIDs on 1, a pharmacy radio with
+/// three on 11. Moving front onto 6 would make our two APs contend for every
+/// frame: the back AP must weigh on 6 like a neighbour would.
+#[test]
+fn own_access_points_contend_with_each_other() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let mut front = g20([0, 0], 1, -30, "clinic");
+    front.associated = true;
+    let samples = vec![vec![
+        front,
+        g20([1, 0], 6, -30, "clinic"), // back
+        g20([2, 0], 1, -30, "cafe-guest"),
+        g20([2, 1], 1, -30, "cafe-guest-2"),
+        g20([3, 0], 11, -30, "pharmacy"),
+        g20([3, 1], 11, -30, "pharmacy-2"),
+        g20([3, 2], 11, -30, "pharmacy-3"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let r = rec(&a, Band::Ghz2_4);
+    assert_eq!(r.current_channel, Some(1));
+    assert_ne!(r.channel, 6, "{:?}", r.reasons);
+    // The back AP weighs on 6 like the café does on 1; front itself
+    // weighs on nothing.
+    assert!(score(&a, Band::Ghz2_4, 6) > 0.9, "{:?}", a.channels);
+    assert!((score(&a, Band::Ghz2_4, 6) - score(&a, Band::Ghz2_4, 1)).abs() < 0.05);
+    let back = a
+        .radios
+        .iter()
+        .position(|r| r.own && !r.associated)
+        .unwrap();
+    let six = a
+        .channels
+        .iter()
+        .find(|c| c.channel == ch(Band::Ghz2_4, 6))
+        .unwrap();
+    assert!(six.contributors.iter().any(|c| c.radio == back));
+    let front = a.radios.iter().position(|r| r.associated).unwrap();
+    assert!(a
+        .channels
+        .iter()
+        .all(|c| c.contributors.iter().all(|x| x.radio != front)));
+}
+
+fn plan_of(a: &ChannelAnalysis, mac: [u8; 2]) -> &plan::PlanEntry {
+    let bssid = MacAddr([2, 0, 0, 0, mac[0], mac[1]]);
+    a.plan
+        .iter()
+        .find(|p| a.radios[p.radio].bssids.contains(&bssid))
+        .unwrap_or_else(|| panic!("{bssid} not in the plan {:?}", a.plan))
+}
+
+#[test]
+fn plan_keeps_the_demo_clinic_as_it_is() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let mut front = g20([0, 0], 1, -30, "clinic");
+    front.associated = true;
+    let samples = vec![vec![
+        front,
+        g20([1, 0], 6, -30, "clinic"),
+        g20([2, 0], 1, -30, "cafe-guest"),
+        g20([2, 1], 1, -30, "cafe-guest-2"),
+        g20([3, 0], 11, -30, "pharmacy"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    assert_eq!(a.plan.len(), 2, "{:?}", a.plan);
+    assert!(a.plan_unchanged, "{:?}", a.plan);
+    assert_eq!(plan_of(&a, [0, 0]).channel, 1);
+    assert_eq!(plan_of(&a, [1, 0]).channel, 6);
+    for p in &a.plan {
+        assert_eq!(p.gain, 0.0);
+        assert!(
+            p.reasons[0].starts_with("stay on channel"),
+            "{:?}",
+            p.reasons
+        );
+    }
+}
+
+#[test]
+fn plan_spreads_three_access_points_over_1_6_11() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let samples = vec![vec![
+        g20([0, 0], 1, -40, "clinic"),
+        g20([1, 0], 1, -45, "clinic"),
+        g20([2, 0], 6, -50, "clinic"),
+        g20([5, 0], 1, -70, "cafe"),
+        g20([6, 0], 11, -70, "pharmacy"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    assert_eq!(a.plan.len(), 3, "{:?}", a.plan);
+    let mut planned: Vec<u16> = a.plan.iter().map(|p| p.channel).collect();
+    planned.sort();
+    assert_eq!(planned, [1, 6, 11], "{:?}", a.plan);
+    assert!(!a.plan_unchanged);
+    // Only one AP moves (one of the two on 1), and it gains.
+    let moved: Vec<&plan::PlanEntry> = a
+        .plan
+        .iter()
+        .filter(|p| p.channel != p.current_channel)
+        .collect();
+    assert_eq!(moved.len(), 1, "{:?}", a.plan);
+    assert_eq!((moved[0].current_channel, moved[0].channel), (1, 11));
+    assert!(moved[0].gain > 0.5, "{:?}", moved[0]);
     assert!(
-        r.reasons
-            .iter()
-            .any(|x| x.contains("another access point of your own network")),
+        moved[0].reasons[0].starts_with("move from channel 1 to 11")
+            && moved[0].reasons[0].contains("your access point"),
         "{:?}",
-        r.reasons
+        moved[0].reasons
     );
+    // The one on 6 stays, and is told so.
+    assert!(plan_of(&a, [2, 0]).reasons[0].starts_with("stay on channel 6"));
+    // The one staying on 1 gains too, as the other leaves it.
+    let stays = a
+        .plan
+        .iter()
+        .find(|p| p.current_channel == 1 && p.channel == 1)
+        .unwrap();
+    assert!(stays.gain > 0.5, "{stays:?}");
+    assert!(
+        stays.reasons[0].contains("your access point") && stays.reasons[0].contains(" → "),
+        "{:?}",
+        stays.reasons
+    );
+}
+
+#[test]
+fn plan_moves_nobody_for_a_small_gain() {
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    // Our APs on 1 and 11; channel 1 has a weak neighbour (0.24), 6 is
+    // free: moving the AP on 1 to 6 would gain less than the margin.
+    let samples = vec![vec![
+        g20([0, 0], 1, -35, "clinic"),
+        g20([1, 0], 11, -35, "clinic"),
+        g20([5, 0], 1, -80, "far"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    assert!(a.plan_unchanged, "{:?}", a.plan);
+    // A loud neighbour on 1 is worth the move to 6.
+    let samples = vec![vec![
+        g20([0, 0], 1, -35, "clinic"),
+        g20([1, 0], 11, -35, "clinic"),
+        g20([5, 0], 1, -40, "loud"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    assert!(!a.plan_unchanged);
+    assert_eq!(plan_of(&a, [0, 0]).channel, 6, "{:?}", a.plan);
+    assert_eq!(plan_of(&a, [1, 0]).channel, 11, "{:?}", a.plan);
+}
+
+/// 5 GHz US-like: 36–48 and 149–165 plain, 52–64 and 100–144 DFS.
+fn phy_5g() -> Vec<PhyChannel> {
+    let mut out = Vec::new();
+    for n in (36..=64)
+        .step_by(4)
+        .chain((100..=144).step_by(4))
+        .chain((149..=165).step_by(4))
+    {
+        out.push(PhyChannel {
+            freq: Mhz(5000 + 5 * n),
+            radar: (52..=144).contains(&n),
+            ..Default::default()
+        });
+    }
+    out
+}
+
+fn a20(mac: [u8; 2], chan: u32, signal: i32, ssid: &str) -> BssView {
+    let f = 5000 + 5 * chan;
+    bss(mac, f, 20, f, signal, None, ssid)
+}
+
+#[test]
+fn plan_keeps_each_band_and_avoids_dfs_moves() {
+    let mut phy = phy_2g(false);
+    phy.extend(phy_5g());
+    let own = Ssid(b"clinic".to_vec());
+    let samples = vec![vec![
+        a20([0, 0], 36, -40, "clinic"),
+        a20([1, 0], 36, -40, "clinic"),
+        g20([2, 0], 1, -40, "clinic"),
+        a20([5, 0], 40, -40, "n40"),
+        a20([6, 0], 44, -40, "n44"),
+        a20([7, 0], 48, -40, "n48"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    assert_eq!(a.plan.len(), 3);
+    assert_eq!(plan_of(&a, [2, 0]).band, Band::Ghz2_4);
+    assert_eq!(plan_of(&a, [2, 0]).channel, 1);
+    let five: Vec<u16> = a
+        .plan
+        .iter()
+        .filter(|p| p.band == Band::Ghz5)
+        .map(|p| p.channel)
+        .collect();
+    // One stays on 36, the other leaves for a quiet non-DFS channel.
+    assert!(five.contains(&36), "{:?}", a.plan);
+    assert!(
+        five.iter().any(|&c| (149..=165).contains(&c)),
+        "{:?}",
+        a.plan
+    );
+}
+
+/// Not a test of speed (no timing assertion): prints how long the plan of
+/// eight access points takes, for BENCHMARKS.md.
+/// `cargo test --release --lib plan_time_for_eight -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn plan_time_for_eight_access_points() {
+    let mut phy = phy_2g(false);
+    phy.extend(phy_5g());
+    let own = Ssid(b"clinic".to_vec());
+    let mut two = Vec::new();
+    let mut five = Vec::new();
+    for i in 0..8u8 {
+        two.push(g20(
+            [i, 0],
+            [1, 6, 11][usize::from(i) % 3],
+            -40 - i32::from(i) * 4,
+            "clinic",
+        ));
+        two.push(g20([i + 20, 0], u16::from(i) + 1, -60, "neighbour"));
+        five.push(a20([i + 40, 0], 36, -40 - i32::from(i) * 4, "clinic"));
+        five.push(a20([i + 60, 0], 36 + 4 * u32::from(i), -60, "neighbour"));
+    }
+    for (name, samples) in [("2.4 GHz", vec![two]), ("5 GHz", vec![five])] {
+        let started = std::time::Instant::now();
+        let a = analyse(inputs(&phy, &samples, Some(&own)));
+        let took = started.elapsed();
+        assert_eq!(a.plan.len(), 8);
+        println!(
+            "analyse + plan, 8 APs on {name}: {:.1} ms; plan {:?}",
+            took.as_secs_f64() * 1000.0,
+            a.plan.iter().map(|p| p.channel).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// The demo clinic's page, without `--all`: the plan first, the 2.4 GHz
+/// channels of ours and the best alternatives, one line for each band the
+/// clinic does not use; on one screen (≤ 40 lines).
+#[test]
+fn the_demo_clinic_page_fits_on_one_screen() {
+    use crate::output::Envelope;
+    use crate::report::channels::{ChannelsContext, ChannelsReport};
+    // Channels 1–11 as in the lab (12 and 13 are passive in its world
+    // domain, so the plan is 1/6/11).
+    let mut phy = phy_2g(false);
+    phy.extend(phy_5g());
+    // The 6 GHz band, passive only, as in the lab's world domain.
+    phy.extend((1..=233).step_by(4).map(|n| PhyChannel {
+        freq: Mhz(5950 + 5 * n),
+        no_ir: true,
+        ..Default::default()
+    }));
+    let own = Ssid(b"clinic".to_vec());
+    let mut front = g20([0, 0], 1, -30, "clinic");
+    front.associated = true;
+    let samples = vec![vec![
+        front,
+        g20([1, 0], 6, -30, "clinic"),
+        g20([2, 0], 1, -30, "cafe-guest"),
+        g20([2, 1], 1, -30, "cafe-guest-2"),
+        g20([3, 0], 11, -30, "pharmacy"),
+        g20([3, 1], 11, -30, "pharmacy-2"),
+        g20([3, 2], 11, -30, "pharmacy-3"),
+        a20([4, 0], 36, -27, "dental-5g"),
+    ]];
+    let a = analyse(inputs(&phy, &samples, Some(&own)));
+    let report = |all: bool| {
+        let r = ChannelsReport::new(
+            ChannelsContext {
+                envelope: Envelope {
+                    schema: crate::report::channels::SCHEMA,
+                    tool_version: "t",
+                    timestamp: "2026-12-03T00:00:00.000Z".into(),
+                    hostname: None,
+                },
+                interface: "wlan5".into(),
+                own_ssid: Some(own.clone()),
+                width_mhz: 20,
+                samples: 1,
+                fresh: true,
+                notice: None,
+            },
+            &a,
+        );
+        let mut buf = Vec::new();
+        r.write_human(&mut buf, false, all).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let page = report(false);
+    let lines: Vec<&str> = page.lines().collect();
+    assert!(lines.len() <= 40, "{} lines:\n{page}", lines.len());
+    // The plan comes first, before any table.
+    let plan = lines
+        .iter()
+        .position(|l| l.contains("plan for your 2 access points"))
+        .unwrap();
+    let table = lines.iter().position(|l| l.starts_with('|')).unwrap();
+    assert!(plan < table, "{page}");
+    assert!(page.contains("keep every channel"), "{page}");
+    // One line for each unused band, no 5/6 GHz table or recommendation.
+    for band in ["5GHz", "6GHz"] {
+        let about: Vec<&&str> = lines.iter().filter(|l| l.contains(band)).collect();
+        assert_eq!(about.len(), 1, "{band}:\n{page}");
+        assert!(about[0].contains("not used by your network"), "{page}");
+    }
+    // Ours (1 and 6) and the best alternatives of 2.4 GHz, with reasons.
+    let rows: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("| ") && !l.contains("Ch "))
+        .collect();
+    assert!(rows.len() >= 3 && rows.len() <= 5, "{page}");
+    assert!(
+        rows[0].starts_with("| 1 ") && rows[0].contains("yours"),
+        "{page}"
+    );
+    assert!(
+        rows[1].starts_with("| 6 ") && rows[1].contains("yours"),
+        "{page}"
+    );
+    assert!(page.contains("one neighbour radio at -30 dBm"), "{page}");
+    // --all adds every channel of every band.
+    let everything = report(true);
+    assert!(everything.lines().count() > 80, "{everything}");
+    assert!(everything.contains("| 6GHz "), "{everything}");
 }

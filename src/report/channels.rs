@@ -32,8 +32,31 @@ pub struct ChannelsReport {
     pub recommendations: Vec<RecommendationEntry>,
     /// Every channel of the phy in 2.4/5/6 GHz; lower score = better.
     pub channels: Vec<ChannelEntry>,
-    /// The user's own access points (not counted as interference).
+    /// The user's own access points (each contends with the others).
     pub own_network: Vec<RadioEntry>,
+    /// A channel for each of your access points heard, by band.
+    pub plan: Vec<PlanEntryJson>,
+    /// The plan moves no access point (the current channels are already as
+    /// good, within the switching margin); also true without a plan.
+    pub plan_unchanged: bool,
+}
+
+/// One access point's channel in the plan.
+#[derive(Debug, Serialize)]
+pub struct PlanEntryJson {
+    /// The radio's first BSSID.
+    pub bssid: MacAddr,
+    /// Index into `own_network`.
+    pub radio: usize,
+    pub band: Band,
+    pub current_channel: u16,
+    pub channel: u16,
+    /// What the access point suffers now, and with the plan.
+    pub current_score: f64,
+    pub score: f64,
+    /// `current_score - score`.
+    pub gain: f64,
+    pub reasons: Vec<String>,
 }
 
 /// One recommendation.
@@ -69,6 +92,10 @@ pub struct ChannelEntry {
     pub psc: bool,
     pub allowed: bool,
     pub contributors: Vec<ContributorEntry>,
+    /// Considered by the recommendation and the plan.
+    pub candidate: bool,
+    /// What weighs on it, in words.
+    pub summary: String,
 }
 
 /// A neighbour radio's share of a score.
@@ -84,6 +111,8 @@ pub struct ContributorEntry {
     pub presence: f64,
     pub overlap: f64,
     pub weight: f64,
+    /// One of your own access points (they contend like neighbours).
+    pub own: bool,
 }
 
 /// A radio of the user's own network.
@@ -110,6 +139,7 @@ fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
         presence: round_to(r.presence, 2),
         overlap: round_to(c.overlap, 2),
         weight: round_to(c.weight, 2),
+        own: r.own,
     }
 }
 
@@ -151,8 +181,15 @@ impl Redact for ChannelsReport {
         for c in contributors {
             radio(&mut c.bssids, &mut c.ssids);
         }
+        for c in &mut self.channels {
+            text(&mut c.summary);
+        }
         for o in &mut self.own_network {
             radio(&mut o.bssids, &mut o.ssids);
+        }
+        for p in &mut self.plan {
+            p.bssid = r.mac_addr(p.bssid);
+            p.reasons.iter_mut().for_each(text);
         }
     }
 }
@@ -210,6 +247,8 @@ impl ChannelsReport {
                         .iter()
                         .map(|x| contributor(&a.radios, x))
                         .collect(),
+                    candidate: c.candidate,
+                    summary: c.summary.clone(),
                 })
                 .collect(),
             own_network: a
@@ -225,12 +264,31 @@ impl ChannelsReport {
                     signal_dbm: r.signal.map(|d| d.0),
                 })
                 .collect(),
+            plan: a
+                .plan
+                .iter()
+                .map(|p| PlanEntryJson {
+                    bssid: a.radios[p.radio].bssids[0],
+                    radio: a.radios[..p.radio].iter().filter(|r| r.own).count(),
+                    band: p.band,
+                    current_channel: p.current_channel,
+                    channel: p.channel,
+                    current_score: p.current_score,
+                    score: p.score,
+                    gain: p.gain,
+                    reasons: p.reasons.clone(),
+                })
+                .collect(),
+            plan_unchanged: a.plan_unchanged,
         }
     }
 
-    /// Recommendations first (what to do), then a table per band of the
-    /// channels that are allowed or crowded, then what was missing.
-    pub fn write_human(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
+    /// The page a technician reads: the plan (or recommendation) first,
+    /// then for each band the network uses its current channels and the
+    /// best alternatives with what weighs on them; a line for each other
+    /// band; the full per-channel tables only with `all`.
+    pub fn write_human(&self, out: &mut impl Write, styled: bool, all: bool) -> io::Result<()> {
+        let safe = |t: &str| crate::escape::terminal_safe(t).into_owned();
         let own = self.own_ssid.as_ref().map_or_else(
             || "none given".to_string(),
             |s| format!("\"{}\"", s.escaped()),
@@ -238,28 +296,236 @@ impl ChannelsReport {
         writeln!(
             out,
             "Channels seen from {} ({} sample{}, {} MHz width, own network: {own}); lower score = less congested.",
-            self.interface,
+            safe(&self.interface),
             self.samples,
             if self.samples == 1 { "" } else { "s" },
             self.width_mhz
         )?;
-        writeln!(out)?;
-        for r in &self.recommendations {
-            let current = r.current_channel.map_or(String::new(), |c| {
-                format!(
-                    " (now {c}, score {:.2})",
-                    r.current_score.unwrap_or_default()
-                )
-            });
-            writeln!(
-                out,
-                "{}: recommend channel {} at {} MHz, score {:.2}{current}, confidence {}",
-                r.band, r.channel, r.width_mhz, r.score, r.confidence
-            )?;
-            for reason in &r.reasons {
-                writeln!(out, "  - {}", crate::escape::terminal_safe(reason))?;
+        let bands = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6];
+        let used: Vec<Band> = bands
+            .into_iter()
+            .filter(|b| self.own_network.iter().any(|o| o.band == Some(*b)))
+            .collect();
+        // Without a network of ours, every band is worth a look.
+        let shown: Vec<Band> = if used.is_empty() {
+            bands.to_vec()
+        } else {
+            used.clone()
+        };
+
+        // What to do: the plan where two or more of ours share a band,
+        // else the recommendation.
+        for &band in &shown {
+            let plan: Vec<&PlanEntryJson> = self.plan.iter().filter(|p| p.band == band).collect();
+            if plan.len() >= 2 {
+                writeln!(out)?;
+                self.write_plan(out, band, &plan)?;
+            } else if let Some(r) = self.recommendations.iter().find(|r| r.band == band) {
+                writeln!(out)?;
+                let current = r.current_channel.map_or(String::new(), |c| {
+                    format!(
+                        " (now {c}, score {:.2})",
+                        r.current_score.unwrap_or_default()
+                    )
+                });
+                writeln!(
+                    out,
+                    "{}: recommend channel {} at {} MHz, score {:.2}{current}, confidence {}",
+                    r.band, r.channel, r.width_mhz, r.score, r.confidence
+                )?;
+                for reason in &r.reasons {
+                    writeln!(out, "  - {}", safe(reason))?;
+                }
             }
         }
+
+        // Per band: where we are and the best alternatives.
+        for &band in &shown {
+            self.write_alternatives(out, styled, band)?;
+        }
+        if !used.is_empty() {
+            let others: Vec<Band> = bands.into_iter().filter(|b| !used.contains(b)).collect();
+            if !others.is_empty() {
+                writeln!(out)?;
+            }
+            for band in others {
+                let heard = self
+                    .channels
+                    .iter()
+                    .filter(|c| c.band == band)
+                    .map(|c| c.radio_count)
+                    .sum::<usize>();
+                let best = self
+                    .recommendations
+                    .iter()
+                    .find(|r| r.band == band)
+                    .map_or(String::new(), |r| {
+                        format!("; quietest channel {} (score {:.2})", r.channel, r.score)
+                    });
+                writeln!(
+                    out,
+                    "{band}: not used by your network; {heard} neighbour radio{} heard{best}{}",
+                    if heard == 1 { "" } else { "s" },
+                    if all {
+                        ""
+                    } else {
+                        " (--all lists every channel)"
+                    }
+                )?;
+            }
+        }
+        if all {
+            self.write_full_tables(out, styled)?;
+        }
+        if !self.missing.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Confidence {}; missing or weak inputs:",
+                self.confidence
+            )?;
+            for m in &self.missing {
+                writeln!(out, "  - {}", safe(m))?;
+            }
+        }
+        if let Some(notice) = &self.notice {
+            writeln!(out, "Note: {}", safe(notice))?;
+        }
+        writeln!(out, "How scores are computed: docs/channel-scoring.md")
+    }
+
+    fn write_plan(
+        &self,
+        out: &mut impl Write,
+        band: Band,
+        plan: &[&PlanEntryJson],
+    ) -> io::Result<()> {
+        let moves = plan
+            .iter()
+            .filter(|p| p.channel != p.current_channel)
+            .count();
+        let now: f64 = plan.iter().map(|p| p.current_score).sum();
+        let then: f64 = plan.iter().map(|p| p.score).sum();
+        if moves == 0 {
+            writeln!(
+                out,
+                "{band}: plan for your {} access points: keep every channel, no other plan is clearly \
+                 better (total score {now:.2}); confidence {}",
+                plan.len(),
+                self.confidence
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{band}: plan for your {} access points: move {moves} of them, total score {now:.2} → \
+                 {then:.2}; confidence {}",
+                plan.len(),
+                self.confidence
+            )?;
+        }
+        for p in plan {
+            let what = if p.channel == p.current_channel {
+                format!("stay on {}, score {:.2}", p.channel, p.score)
+            } else {
+                format!(
+                    "{} → {}, score {:.2} → {:.2}",
+                    p.current_channel, p.channel, p.current_score, p.score
+                )
+            };
+            writeln!(out, "  {}  {what}", p.bssid)?;
+            for reason in &p.reasons {
+                writeln!(out, "    - {}", crate::escape::terminal_safe(reason))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The channels of ours in the band and the best few candidates.
+    fn write_alternatives(&self, out: &mut impl Write, styled: bool, band: Band) -> io::Result<()> {
+        let ours: Vec<u16> = self
+            .own_network
+            .iter()
+            .filter(|o| o.band == Some(band))
+            .filter_map(|o| o.channel)
+            .collect();
+        let now = self
+            .recommendations
+            .iter()
+            .find(|r| r.band == band)
+            .and_then(|r| r.current_channel);
+        let mut best: Vec<&ChannelEntry> = self
+            .channels
+            .iter()
+            .filter(|c| c.band == band && c.candidate && c.score.is_some())
+            .filter(|c| !ours.contains(&c.channel))
+            .collect();
+        if best.is_empty() && ours.is_empty() {
+            return Ok(());
+        }
+        best.sort_by(|a, b| {
+            a.score
+                .unwrap_or_default()
+                .total_cmp(&b.score.unwrap_or_default())
+                .then(a.channel.cmp(&b.channel))
+        });
+        let mut rows: Vec<&ChannelEntry> = self
+            .channels
+            .iter()
+            .filter(|c| c.band == band && ours.contains(&c.channel))
+            .collect();
+        rows.extend(best.into_iter().take(ALTERNATIVES));
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{band}: {} and the best alternatives{}:",
+            match ours.len() {
+                0 => "no access point of yours heard".to_string(),
+                1 => "your channel".to_string(),
+                _ => "your channels".to_string(),
+            },
+            now.filter(|_| ours.len() > 1)
+                .map_or(String::new(), |n| format!(
+                    " (scores for your access point on {n}, the one this laptop uses)"
+                ))
+        )?;
+        let mut table = new_table(styled, &["Ch", "Score", "Flags", "What weighs on it"]);
+        for c in rows {
+            table.add_safe_row(vec![
+                c.channel.to_string(),
+                c.score.map_or(NONE.into(), |s| format!("{s:.2}")),
+                self.flags(c).join(", "),
+                c.summary.clone(),
+            ]);
+        }
+        writeln!(out, "{table}")
+    }
+
+    fn flags(&self, c: &ChannelEntry) -> Vec<&'static str> {
+        let mut flags = Vec::new();
+        if !c.allowed {
+            flags.push("not allowed");
+        }
+        if c.dfs {
+            flags.push("DFS");
+        }
+        if c.no_ir {
+            flags.push("no-IR");
+        }
+        if c.psc {
+            flags.push("PSC");
+        }
+        if self
+            .own_network
+            .iter()
+            .any(|o| o.band == Some(c.band) && o.channel == Some(c.channel))
+        {
+            flags.push("yours");
+        }
+        flags
+    }
+
+    /// Every allowed or crowded 20 MHz channel of every band (`--all`).
+    fn write_full_tables(&self, out: &mut impl Write, styled: bool) -> io::Result<()> {
         for band in [Band::Ghz2_4, Band::Ghz5, Band::Ghz6] {
             let rows: Vec<&ChannelEntry> = self
                 .channels
@@ -292,26 +558,6 @@ impl ChannelsReport {
                 ],
             );
             for c in rows {
-                let mut flags = Vec::new();
-                if !c.allowed {
-                    flags.push("not allowed");
-                }
-                if c.dfs {
-                    flags.push("DFS");
-                }
-                if c.no_ir {
-                    flags.push("no-IR");
-                }
-                if c.psc {
-                    flags.push("PSC");
-                }
-                if self
-                    .own_network
-                    .iter()
-                    .any(|o| o.band == Some(band) && o.channel == Some(c.channel))
-                {
-                    flags.push("yours");
-                }
                 table.add_safe_row(vec![
                     band.to_string(),
                     c.channel.to_string(),
@@ -322,28 +568,17 @@ impl ChannelsReport {
                     c.utilization_pct
                         .map_or(NONE.into(), |u| format!("{u:.0} %")),
                     c.busy_pct.map_or(NONE.into(), |b| format!("{b:.0} %")),
-                    flags.join(", "),
+                    self.flags(c).join(", "),
                 ]);
             }
             writeln!(out, "{table}")?;
         }
-        if !self.missing.is_empty() {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "Confidence {}; missing or weak inputs:",
-                self.confidence
-            )?;
-            for m in &self.missing {
-                writeln!(out, "  - {}", crate::escape::terminal_safe(m))?;
-            }
-        }
-        if let Some(notice) = &self.notice {
-            writeln!(out, "Note: {}", crate::escape::terminal_safe(notice))?;
-        }
-        writeln!(out, "How scores are computed: docs/channel-scoring.md")
+        Ok(())
     }
 }
+
+/// How many alternatives per band the page shows besides your channels.
+pub const ALTERNATIVES: usize = 3;
 
 #[cfg(test)]
 mod tests {
@@ -361,6 +596,7 @@ mod tests {
             presence: 1.0,
             overlap: 1.0,
             weight: 0.8,
+            own: false,
         }
     }
 
@@ -411,6 +647,8 @@ mod tests {
                 psc: false,
                 allowed: true,
                 contributors: vec![contributor([2, 0, 0, 0, 1, 0], "Cafe Guest")],
+                candidate: true,
+                summary: "your access point 00:1b:63:00:00:07 at -50 dBm".into(),
             }],
             own_network: vec![RadioEntry {
                 bssids: vec![MacAddr([0, 0x1b, 0x63, 0, 0, 7])],
@@ -420,10 +658,24 @@ mod tests {
                 width_mhz: 20,
                 signal_dbm: Some(-50),
             }],
+            plan: vec![PlanEntryJson {
+                bssid: MacAddr([0, 0x1b, 0x63, 0, 0, 7]),
+                radio: 0,
+                band: Band::Ghz2_4,
+                current_channel: 6,
+                channel: 1,
+                current_score: 1.2,
+                score: 0.1,
+                gain: 1.1,
+                reasons: vec![
+                    "move from channel 6 to 1: your access point 00:1b:63:00:00:07".into(),
+                ],
+            }],
+            plan_unchanged: false,
         };
         let render = |r: &ChannelsReport| {
             let mut buf = Vec::new();
-            r.write_human(&mut buf, false).unwrap();
+            r.write_human(&mut buf, false, true).unwrap();
             String::from_utf8(buf).unwrap()
         };
         let (text, json) = super::super::check_redaction(
