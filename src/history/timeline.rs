@@ -302,6 +302,20 @@ fn is_loss(kind: &FactKind) -> bool {
     )
 }
 
+/// This laptop leaving by its own choice: a local deauthentication or
+/// disassociation, or disconnect, with reason 3 ("leaving") or 8
+/// ("leaving the BSS").
+fn is_deliberate_leave(kind: &FactKind) -> bool {
+    let (reason, by) = match kind {
+        FactKind::Deauth { reason, by, .. } | FactKind::Disassoc { reason, by, .. } => {
+            (Some(*reason), Some(*by))
+        }
+        FactKind::Disconnected { reason, by, .. } => (*reason, *by),
+        _ => return false,
+    };
+    by == Some(Initiator::Local) && matches!(reason, Some(3 | 8))
+}
+
 fn find_roams(events: &[Event]) -> Vec<Roam> {
     let mut roams = Vec::new();
     // Per interface: the current AP, and the last loss (time, AP).
@@ -459,6 +473,13 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
                 FactKind::DriverError { driver, detail } => Some(format!("{driver}: {detail}")),
                 _ => None,
             });
+        // The laptop leaving on purpose (Wi-Fi off, suspend, shutdown, the
+        // connection manager deactivating) is no outage, unless the radio
+        // lost the AP or the driver failed just before.
+        if is_deliberate_leave(loss_kind) && !beacon_loss && driver.is_none() {
+            i += 1;
+            continue;
+        }
         let mut summary = String::new();
         if beacon_loss {
             summary.push_str("the access point stopped being heard (beacon loss), then ");
@@ -478,20 +499,6 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
                 }
             }
             _ => summary.push_str("; not reconnected by the end of the logs"),
-        }
-        if matches!(
-            loss_kind,
-            FactKind::Deauth {
-                by: Initiator::Local,
-                reason: 3,
-                ..
-            } | FactKind::Disconnected {
-                by: Some(Initiator::Local),
-                reason: Some(3),
-                ..
-            }
-        ) {
-            summary.push_str(" (this laptop left the network itself: Wi-Fi turned off, suspend, shutdown or the connection manager)");
         }
         covered_until.insert(e.iface.clone(), end.unwrap_or(u64::MAX));
         out.push(Episode {
@@ -692,7 +699,7 @@ fn connectivity_episode(
 fn patterns(events: &[Event], roams: &[Roam]) -> Vec<pathology::Finding> {
     let mut records: Vec<Record> = Vec::new();
     let ms = |us: u64| Millis(us / 1000);
-    for e in events {
+    for e in events.iter().filter(|e| !is_deliberate_leave(&e.kind)) {
         let kind = match &e.kind {
             FactKind::Connected { bssid, ssid } => Kind::Connected {
                 bssid: *bssid,
@@ -793,7 +800,7 @@ fn per_day(events: &[Event], episodes: &[Episode], roams: &[Roam]) -> Vec<DayCou
             ..Default::default()
         });
         match e.kind {
-            ref k if is_loss(k) => c.disconnects += 1,
+            ref k if is_loss(k) && !is_deliberate_leave(k) => c.disconnects += 1,
             FactKind::AuthRejected { .. }
             | FactKind::AssocRejected { .. }
             | FactKind::WrongKey { .. } => c.failed_joins += 1,

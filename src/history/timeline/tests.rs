@@ -600,3 +600,99 @@ fn watch_outages_give_unknown_episodes_their_verdict_and_never_count_twice() {
         h.episodes[1].summary
     );
 }
+
+#[test]
+fn leaving_on_purpose_is_no_outage_unless_something_failed_first() {
+    // The connection manager stopping (the recorded journals' last lines):
+    // "deauthenticating from ... by local choice (Reason: 3=DEAUTH_LEAVING)".
+    let mut t = Timeline::new();
+    t.push(
+        at(1.0),
+        Origin::WpaSupplicant,
+        fact(
+            "wlan0",
+            FactKind::Connected {
+                bssid: Some(AP1),
+                ssid: None,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(5.0),
+        Origin::Kernel,
+        fact(
+            "wlan0",
+            FactKind::Deauth {
+                bssid: Some(AP1),
+                reason: 3,
+                by: Initiator::Local,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(6.0),
+        Origin::WpaSupplicant,
+        fact(
+            "wlan0",
+            FactKind::Connected {
+                bssid: Some(AP1),
+                ssid: None,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(8.0),
+        Origin::WpaSupplicant,
+        fact(
+            "wlan0",
+            FactKind::Disconnected {
+                bssid: Some(AP1),
+                reason: Some(8),
+                by: Some(Initiator::Local),
+            },
+        ),
+        "",
+    );
+    let h = t.finish(vec![]);
+    assert!(h.episodes.is_empty(), "{:#?}", h.episodes);
+    assert_eq!(h.days[0].disconnects, 0);
+    assert!(h.patterns.is_empty());
+    // The same leave after beacon loss is the Wi-Fi failing.
+    let mut t = Timeline::new();
+    t.push(
+        at(1.0),
+        Origin::WpaSupplicant,
+        fact(
+            "wlan0",
+            FactKind::Connected {
+                bssid: Some(AP1),
+                ssid: None,
+            },
+        ),
+        "",
+    );
+    t.push(
+        at(4.0),
+        Origin::Kernel,
+        fact("wlan0", FactKind::BeaconLoss { bssid: Some(AP1) }),
+        "",
+    );
+    t.push(
+        at(5.0),
+        Origin::Kernel,
+        fact(
+            "wlan0",
+            FactKind::Deauth {
+                bssid: Some(AP1),
+                reason: 3,
+                by: Initiator::Local,
+            },
+        ),
+        "",
+    );
+    let h = t.finish(vec![]);
+    assert_eq!(h.episodes.len(), 1);
+}
