@@ -23,14 +23,6 @@ impl Period {
     }
 }
 
-/// Which source was read, for the reader of the result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceKind {
-    Journal,
-    Syslog(Vec<PathBuf>),
-    Kmsg,
-}
-
 /// What reading a source counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceStats {
