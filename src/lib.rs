@@ -32,6 +32,7 @@
 
 pub mod channels;
 pub mod cli;
+pub mod diagnose;
 pub mod error;
 pub mod escape;
 pub mod exit;
