@@ -610,9 +610,8 @@ pub fn history(
     opts: &Output,
     args: &wifidiag::cli::HistoryArgs,
 ) -> anyhow::Result<ExitCode> {
-    use wifidiag::cli::HistorySource;
-    use wifidiag::history::{parse, period, source, timeline};
-    use wifidiag::report::history::{HistoryReport, SourceInfo};
+    use wifidiag::history::{period, source};
+    use wifidiag::report::history::HistoryReport;
 
     let now_usec = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -639,130 +638,38 @@ pub fn history(
     };
 
     // Outages of watch logs first: a bad file is found before the journal is read.
-    let mut extra = Vec::new();
-    let mut infos = Vec::new();
-    for path in &args.logs {
-        let mut reader = match wifidiag::watch::read::open(path) {
+    let (extra, mut infos) =
+        match watch_log_episodes(&args.logs, span, args.iface.as_deref(), opts)? {
             Ok(r) => r,
-            Err(e) => {
-                eprintln!("wifidiag: {e}");
-                return Ok(e.exit_code());
-            }
+            Err(code) => return Ok(code),
         };
-        while let Some(record) = reader.next_record().context("reading a watch log")? {
-            let record = match &opts.redact {
-                Some(r) => match record.redacted(r) {
-                    Some(red) => red,
-                    None => continue,
-                },
-                None => record,
-            };
-            if let wifidiag::watch::event::Kind::Outage {
-                start,
-                end,
-                cause,
-                summary,
-                target,
-                ..
-            } = &record.kind
-            {
-                let (start_us, end_us) = (start.0 * 1000, end.0 * 1000);
-                let iface_ok =
-                    args.iface.is_none() || record.iface.is_none() || record.iface == args.iface;
-                if iface_ok && end_us >= since && start_us <= until {
-                    extra.push(timeline::Episode {
-                        start_usec: start_us,
-                        end_usec: Some(end_us),
-                        cause: *cause,
-                        iface: record.iface.clone(),
-                        summary: format!("{target}: {summary}"),
-                        evidence: vec![],
-                        missing: vec![],
-                        from_watch_log: true,
-                    });
-                }
-            }
-        }
-        let stats = reader.stats();
-        warn_skipped(path, stats);
-        infos.push(SourceInfo {
-            source: "watch_log",
-            path: Some(path.display().to_string()),
-            entries: stats.lines,
-            malformed: stats.skipped(),
-        });
-    }
-
-    let mut tl = timeline::Timeline::new();
     let redact = opts.redact.as_ref();
-    let mut each = |line: &wifidiag::history::LogLine<'_>| {
-        let Some(mut fact) = parse::parse(line) else {
-            return;
-        };
-        if args.iface.is_some() && fact.iface.is_some() && fact.iface != args.iface {
-            return;
-        }
-        let message = match redact {
-            Some(r) => {
-                redact_fact(&mut fact, r);
-                String::new()
-            }
-            None => line.message.to_string(),
-        };
-        tl.push(line.usec, line.origin, fact, &message);
+    let source = SystemLogs {
+        source: args.source,
+        journal_dir: args.journal_dir.as_deref(),
+        syslog_dir: &args.syslog_dir,
     };
-    let use_journal = match args.source {
-        HistorySource::Journal => true,
-        HistorySource::Auto => args.journal_dir.is_some() || source::journal_present(),
-        _ => false,
-    };
-    let syslog = source::syslog_files(&args.syslog_dir);
-    let read = if use_journal {
-        source::read_journal(span, args.journal_dir.as_deref(), &mut each).map(|s| {
-            let path = args.journal_dir.as_ref().map(|d| d.display().to_string());
-            ("journal", path, s)
-        })
-    } else if args.source == HistorySource::Syslog
-        || (args.source == HistorySource::Auto && !syslog.is_empty())
-    {
-        if syslog.is_empty() {
-            Err(source::SourceError::NoSource)
-        } else {
-            let year = local_today(now_usec).0;
-            source::read_syslog(&syslog, span, year, &mut each).map(|s| {
-                let names: Vec<String> = syslog.iter().map(|p| p.display().to_string()).collect();
-                ("syslog", Some(names.join(" ")), s)
-            })
-        }
-    } else {
-        match source::boot_time_usec() {
-            Some(boot) => source::read_kmsg(boot, span, &mut each).map(|s| ("kmsg", None, s)),
-            None => Err(source::SourceError::NoSource),
-        }
-    };
-    let (name, path, stats) = match read {
+    let (history, info) = match read_system_logs(
+        &source,
+        span,
+        args.iface.as_deref(),
+        redact,
+        now_usec,
+        extra,
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("wifidiag: {e}");
             return Ok(e.exit_code());
         }
     };
-    if stats.malformed > 0 {
+    if info.malformed > 0 {
         eprintln!(
-            "wifidiag: {name}: skipped {} entries that could not be read",
-            stats.malformed
+            "wifidiag: {}: skipped {} entries that could not be read",
+            info.source, info.malformed
         );
     }
-    infos.insert(
-        0,
-        SourceInfo {
-            source: name,
-            path,
-            entries: stats.entries,
-            malformed: stats.malformed,
-        },
-    );
-    let history = tl.finish(extra);
+    infos.insert(0, info);
     let mut envelope = Envelope::now(wifidiag::report::history::SCHEMA);
     if let (Some(r), Some(h)) = (redact, envelope.hostname.as_mut()) {
         *h = r.hostname(h);
@@ -788,6 +695,161 @@ pub fn history(
     } else {
         ExitCode::OutageObserved
     })
+}
+
+/// Where `history` (and `diagnose`) read the system's logs.
+struct SystemLogs<'a> {
+    source: wifidiag::cli::HistorySource,
+    journal_dir: Option<&'a std::path::Path>,
+    syslog_dir: &'a std::path::Path,
+}
+
+/// The outages of `watch --log` files within `span` (and on `iface` when
+/// given), as history episodes. `Err` carries the exit status after the
+/// message is printed.
+fn watch_log_episodes(
+    logs: &[std::path::PathBuf],
+    span: wifidiag::history::source::Period,
+    iface: Option<&str>,
+    opts: &Output,
+) -> anyhow::Result<
+    Result<
+        (
+            Vec<wifidiag::history::timeline::Episode>,
+            Vec<wifidiag::report::history::SourceInfo>,
+        ),
+        ExitCode,
+    >,
+> {
+    use wifidiag::history::timeline;
+    use wifidiag::report::history::SourceInfo;
+    let mut extra = Vec::new();
+    let mut infos = Vec::new();
+    for path in logs {
+        let mut reader = match wifidiag::watch::read::open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("wifidiag: {e}");
+                return Ok(Err(e.exit_code()));
+            }
+        };
+        while let Some(record) = reader.next_record().context("reading a watch log")? {
+            let record = match &opts.redact {
+                Some(r) => match record.redacted(r) {
+                    Some(red) => red,
+                    None => continue,
+                },
+                None => record,
+            };
+            if let wifidiag::watch::event::Kind::Outage {
+                start,
+                end,
+                cause,
+                summary,
+                target,
+                ..
+            } = &record.kind
+            {
+                let (start_us, end_us) = (start.0 * 1000, end.0 * 1000);
+                let iface_ok =
+                    iface.is_none() || record.iface.is_none() || record.iface.as_deref() == iface;
+                if iface_ok && end_us >= span.since_usec && start_us <= span.until_usec {
+                    extra.push(timeline::Episode {
+                        start_usec: start_us,
+                        end_usec: Some(end_us),
+                        cause: *cause,
+                        iface: record.iface.clone(),
+                        summary: format!("{target}: {summary}"),
+                        evidence: vec![],
+                        missing: vec![],
+                        from_watch_log: true,
+                    });
+                }
+            }
+        }
+        let stats = reader.stats();
+        warn_skipped(path, stats);
+        infos.push(SourceInfo {
+            source: "watch_log",
+            path: Some(path.display().to_string()),
+            entries: stats.lines,
+            malformed: stats.skipped(),
+        });
+    }
+    Ok(Ok((extra, infos)))
+}
+
+/// Reads the system's logs over `span` (the journal, syslog files or the
+/// kernel's ring buffer, as `source` says) into a history, with the
+/// `extra` episodes (from watch logs) merged in.
+fn read_system_logs(
+    source: &SystemLogs<'_>,
+    span: wifidiag::history::source::Period,
+    iface: Option<&str>,
+    redact: Option<&Redactor>,
+    now_usec: u64,
+    extra: Vec<wifidiag::history::timeline::Episode>,
+) -> Result<
+    (
+        wifidiag::history::timeline::History,
+        wifidiag::report::history::SourceInfo,
+    ),
+    wifidiag::history::source::SourceError,
+> {
+    use wifidiag::cli::HistorySource;
+    use wifidiag::history::{parse, source as src, timeline};
+    let mut tl = timeline::Timeline::new();
+    let mut each = |line: &wifidiag::history::LogLine<'_>| {
+        let Some(mut fact) = parse::parse(line) else {
+            return;
+        };
+        if iface.is_some() && fact.iface.is_some() && fact.iface.as_deref() != iface {
+            return;
+        }
+        let message = match redact {
+            Some(r) => {
+                redact_fact(&mut fact, r);
+                String::new()
+            }
+            None => line.message.to_string(),
+        };
+        tl.push(line.usec, line.origin, fact, &message);
+    };
+    let use_journal = match source.source {
+        HistorySource::Journal => true,
+        HistorySource::Auto => source.journal_dir.is_some() || src::journal_present(),
+        _ => false,
+    };
+    let syslog = src::syslog_files(source.syslog_dir);
+    let (name, path, stats) = if use_journal {
+        src::read_journal(span, source.journal_dir, &mut each).map(|s| {
+            let path = source.journal_dir.map(|d| d.display().to_string());
+            ("journal", path, s)
+        })?
+    } else if source.source == HistorySource::Syslog
+        || (source.source == HistorySource::Auto && !syslog.is_empty())
+    {
+        if syslog.is_empty() {
+            return Err(src::SourceError::NoSource);
+        }
+        let year = local_today(now_usec).0;
+        src::read_syslog(&syslog, span, year, &mut each).map(|s| {
+            let names: Vec<String> = syslog.iter().map(|p| p.display().to_string()).collect();
+            ("syslog", Some(names.join(" ")), s)
+        })?
+    } else {
+        match src::boot_time_usec() {
+            Some(boot) => src::read_kmsg(boot, span, &mut each).map(|s| ("kmsg", None, s))?,
+            None => return Err(src::SourceError::NoSource),
+        }
+    };
+    let info = wifidiag::report::history::SourceInfo {
+        source: name,
+        path,
+        entries: stats.entries,
+        malformed: stats.malformed,
+    };
+    Ok((tl.finish(extra), info))
 }
 
 /// Pseudonyms for what identifies the network in a fact (MACs in free text

@@ -6,6 +6,7 @@
 //! any [`std::io::Write`] so tests print into a `Vec<u8>`.
 
 pub mod channels;
+pub mod diagnose;
 pub mod history;
 pub mod interfaces;
 pub mod scan;
