@@ -101,6 +101,10 @@ pub enum ColorChoice {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start here: check the link, the radio, the network and the past; one verdict
+    #[command(long_about = DIAGNOSE_LONG_ABOUT)]
+    Diagnose(DiagnoseArgs),
+
     /// List the wireless interfaces the kernel knows
     #[command(
         long_about = "List the wireless interfaces the kernel knows, from an nl80211 \
@@ -278,8 +282,74 @@ pub const WATCH_PATTERN_WINDOW: DurationRange = DurationRange::new(secs(1), mins
 pub const WATCH_SLOW_ROAM: DurationRange = DurationRange::new(ms(100), mins(10));
 /// `channels --interval`.
 pub const CHANNELS_INTERVAL: DurationRange = DurationRange::new(secs(0), hours(1));
+/// `diagnose --for`: long enough for a few probes, short enough to stay
+/// one command a technician waits for.
+pub const DIAGNOSE_FOR: DurationRange = DurationRange::new(secs(3), mins(10));
 /// `scan --timeout` and `channels --timeout`.
 pub const SCAN_TIMEOUT: DurationRange = DurationRange::new(secs(1), mins(10));
+
+const DIAGNOSE_LONG_ABOUT: &str = "\
+The technician's first command: in about 45 seconds it checks the Wi-Fi link, \
+the radio neighbourhood, the network path to the gateway, DNS and your \
+servers, and what the system's logs say about the last 24 hours, then prints \
+one verdict: a headline naming the most likely cause (wifi, wifi_degraded, \
+lan, dns or server, as `watch` names them) with its confidence, and every \
+check with its result (ok, warn, fail, or not run and why), its evidence in \
+numbers, the threshold it was judged by and the next step.
+
+Checks: the link (association, signal, signal-to-noise, retries and lost \
+frames, beacon loss, transmit rate, security, power save, read only); the \
+radio (a fresh scan of every channel; the channel's congestion against the \
+best one, 2.4 GHz overlap, a stronger access point of the same network, the \
+network on 5 GHz, a radar (DFS) channel, the regulatory domain against the \
+access point's country); the network (address, default route, DNS servers, \
+the gateway's ping loss and latency, and for each --target its name \
+resolution, its TCP connects, and a firewall dropping its port while the host \
+answers ping); the past (disconnects and outages in the journal, syslog or \
+the kernel's ring buffer over --since, and the outages of --log files).
+
+The probes run for --for (30 s) while the scan runs: one ICMP echo to the \
+gateway a second, and per target one TCP connect and one ICMP echo a second, \
+with a name lookup every 5 seconds. Scanning needs CAP_NET_ADMIN (root); \
+without it the kernel's cached scan is used and the page says so. ICMP needs \
+CAP_NET_RAW or net.ipv4.ping_group_range; without it the gateway check does \
+not run (it is never counted as a failure). Reading the whole journal needs \
+root or the systemd-journal group.
+
+Exit status 0 when no check failed (warnings allowed), 9 when at least one \
+did.";
+
+/// Arguments of `wifidiag diagnose`.
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// The wireless interface (default: the connected station interface, else the first)
+    pub iface: Option<String>,
+
+    /// A server to check, HOST or HOST:PORT (repeat for several; at most 8)
+    ///
+    /// With a port, TCP connects to it and ICMP echoes to the host tell a
+    /// stopped service (refused), a firewall dropping the port (no answer
+    /// while the host pings) and a dead host apart. Without a port, ICMP only.
+    #[arg(long = "target", value_name = "HOST[:PORT]")]
+    pub targets: Vec<String>,
+
+    /// How long to probe (3s..10m)
+    #[arg(long = "for", value_name = "DURATION", default_value = "30s", value_parser = DIAGNOSE_FOR.parser())]
+    pub duration: Duration,
+
+    /// Use the kernel's cached scan instead of scanning (quicker, and the
+    /// radio never leaves its channel)
+    #[arg(long)]
+    pub cached: bool,
+
+    /// How far back to read the system's logs (same forms as history --since)
+    #[arg(long, value_name = "WHEN", default_value = "24h")]
+    pub since: String,
+
+    /// Add the outages of these `watch --log` files to the past
+    #[arg(long = "log", value_name = "FILE")]
+    pub logs: Vec<std::path::PathBuf>,
+}
 
 /// Arguments of `wifidiag report`.
 #[derive(Debug, Args)]

@@ -67,6 +67,22 @@ mod progress {
         }
     }
 
+    impl Spinner {
+        /// The step now running.
+        pub fn set_message(&self, message: &str) {
+            if let Some(bar) = &self.0 {
+                bar.set_message(message.to_string());
+            }
+        }
+
+        /// A finished step, printed above the spinner (a step list).
+        pub fn done(&self, step: &str) {
+            if let Some(bar) = &self.0 {
+                bar.println(format!("  done: {step}"));
+            }
+        }
+    }
+
     pub fn spinner(message: &str) -> Spinner {
         if !std::io::stderr().is_terminal() {
             return Spinner(None);
@@ -704,6 +720,12 @@ struct SystemLogs<'a> {
     syslog_dir: &'a std::path::Path,
 }
 
+/// Outages of watch logs as history episodes, and what was read.
+type LogEpisodes = (
+    Vec<wifidiag::history::timeline::Episode>,
+    Vec<wifidiag::report::history::SourceInfo>,
+);
+
 /// The outages of `watch --log` files within `span` (and on `iface` when
 /// given), as history episodes. `Err` carries the exit status after the
 /// message is printed.
@@ -712,15 +734,7 @@ fn watch_log_episodes(
     span: wifidiag::history::source::Period,
     iface: Option<&str>,
     opts: &Output,
-) -> anyhow::Result<
-    Result<
-        (
-            Vec<wifidiag::history::timeline::Episode>,
-            Vec<wifidiag::report::history::SourceInfo>,
-        ),
-        ExitCode,
-    >,
-> {
+) -> anyhow::Result<Result<LogEpisodes, ExitCode>> {
     use wifidiag::history::timeline;
     use wifidiag::report::history::SourceInfo;
     let mut extra = Vec::new();
@@ -950,5 +964,270 @@ fn local_time_text(usec: u64) -> String {
             .to_string()
         }
         None => wifidiag::watch::event::Millis(usec / 1000).rfc3339(),
+    }
+}
+
+/// How many targets `diagnose` probes at most (each costs two probes a
+/// second for the whole run).
+const DIAGNOSE_MAX_TARGETS: usize = 8;
+
+pub fn diagnose(
+    out: &mut impl Write,
+    opts: &Output,
+    args: &wifidiag::cli::DiagnoseArgs,
+) -> anyhow::Result<ExitCode> {
+    use std::time::{Duration, Instant};
+    use wifidiag::diagnose::{self, probes, Evidence, Past, ScanEvidence};
+    use wifidiag::history::{period, source};
+    use wifidiag::report::diagnose::DiagnoseReport;
+    use wifidiag::watch::probe::Target;
+
+    let run_started = Instant::now();
+    let mut targets = Vec::new();
+    for spec in &args.targets {
+        match Target::parse(spec) {
+            Ok(t) if !targets.contains(&t) => targets.push(t),
+            Ok(_) => {}
+            Err(why) => {
+                eprintln!("wifidiag: {why}");
+                return Ok(ExitCode::Usage);
+            }
+        }
+    }
+    if targets.len() > DIAGNOSE_MAX_TARGETS {
+        eprintln!(
+            "wifidiag: {} targets given; diagnose checks at most {DIAGNOSE_MAX_TARGETS} (use watch --targets-file for more)",
+            targets.len()
+        );
+        return Ok(ExitCode::Usage);
+    }
+    let now_usec = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64);
+    let since = match period::parse_when(&args.since)
+        .map_err(|e| format!("--since {e}"))
+        .and_then(|w| {
+            period::resolve(w, now_usec, local_today(now_usec), &local_to_epoch)
+                .map_err(|e| format!("--since: {e}"))
+        }) {
+        Ok(s) if s <= now_usec => s,
+        Ok(_) => {
+            eprintln!("wifidiag: --since is in the future");
+            return Ok(ExitCode::Usage);
+        }
+        Err(e) => {
+            eprintln!("wifidiag: {e}");
+            return Ok(ExitCode::Usage);
+        }
+    };
+    let span = source::Period {
+        since_usec: since,
+        until_usec: now_usec,
+    };
+    // A bad --log file is found before anything is measured.
+    let (log_episodes, _) = match watch_log_episodes(&args.logs, span, None, opts)? {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+
+    // The link as `status` reads it.
+    let nl = Nl80211::open()?;
+    let iface = pick_station(nl.interface_dump()?, args.iface.as_deref())?;
+    let name = iface.name.clone().unwrap_or_default();
+    let ifindex = iface.ifindex.context("the interface has no index")?;
+    let steps = progress::spinner(&format!("diagnosing {name}: reading the link"));
+    let ip = nl::ip_state()?;
+    let station = nl.station(ifindex)?;
+    let regulatory = nl.regulatory(iface.phy).ok().flatten();
+    let power_save = nl.power_save(ifindex).ok().flatten();
+    let phy_channels = nl.phy_channels(iface.phy)?;
+    let resolvers = read_resolvers();
+    steps.done("read the link, addresses and routes");
+
+    // The probes run on their own thread while the radio is scanned.
+    let gateway_addr = InterfaceStatus::build(StatusInputs {
+        iface: &iface,
+        station: station.as_ref(),
+        survey: &[],
+        regulatory: regulatory.as_ref(),
+        ip: &ip,
+    })
+    .gateway;
+    let plan = probes::Plan {
+        gateway: gateway_addr,
+        ifindex,
+        targets,
+        duration: args.duration,
+        interval: Duration::from_secs(1),
+        lookup_every: 5,
+    };
+    steps.set_message(&format!(
+        "diagnosing {name}: probing for {} and scanning",
+        humantime::format_duration(args.duration)
+    ));
+    let prober = std::thread::spawn(move || probes::run(&plan, |_| {}));
+
+    let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
+    let (fresh, notice, method) = if args.cached {
+        (
+            false,
+            Some("--cached was given".to_string()),
+            "the kernel's cached scan".to_string(),
+        )
+    } else {
+        let started = Instant::now();
+        let (ok, why) = scan_once(
+            &nl,
+            ifindex,
+            &freqs,
+            ScanMode::Passive,
+            Duration::from_secs(40),
+        )?;
+        let method = if ok {
+            format!(
+                "a passive scan of {} channels ({:.0} s)",
+                freqs.len(),
+                started.elapsed().as_secs_f64()
+            )
+        } else {
+            "the kernel's cached scan".to_string()
+        };
+        (ok, why, method)
+    };
+    let bsses = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
+    steps.done(&format!("heard {} networks: {method}", bsses.len()));
+    let survey = nl.survey(ifindex).unwrap_or_default();
+    let mut status = InterfaceStatus::build(StatusInputs {
+        iface: &iface,
+        station: station.as_ref(),
+        survey: &survey,
+        regulatory: regulatory.as_ref(),
+        ip: &ip,
+    });
+
+    steps.set_message(&format!("diagnosing {name}: reading the system's logs"));
+    let history = match read_system_logs(
+        &SystemLogs {
+            source: wifidiag::cli::HistorySource::Auto,
+            journal_dir: None,
+            syslog_dir: std::path::Path::new("/var/log"),
+        },
+        span,
+        Some(&name),
+        opts.redact.as_ref(),
+        now_usec,
+        Vec::new(),
+    ) {
+        Ok((h, info)) => past_of(&h, info.source, span),
+        Err(e) => Past::NotRun(e.to_string()),
+    };
+    let watch_logs = (!args.logs.is_empty()).then(|| {
+        let h = wifidiag::history::timeline::Timeline::new().finish(log_episodes);
+        past_of(&h, "watch_log", span)
+    });
+
+    steps.done("read the system's logs");
+    steps.set_message(&format!("diagnosing {name}: probing"));
+    let mut probes = prober
+        .join()
+        .map_err(|_| anyhow::anyhow!("the probe thread failed"))?;
+    drop(steps);
+
+    // Redacted before anything is judged, so that every sentence is built
+    // from pseudonyms (the JSON pass below then finds nothing left).
+    let mut bsses = bsses;
+    let mut own_ssid = status.ssid.clone();
+    if let Some(r) = &opts.redact {
+        status.redact(r);
+        own_ssid = own_ssid.map(|s| r.ssid_value(&s));
+        for b in &mut bsses {
+            b.bssid = r.mac_addr(b.bssid);
+            b.ssid = b.ssid.as_ref().map(|s| r.ssid_value(s));
+        }
+        if let Some((g, _)) = &mut probes.gateway {
+            *g = r.ip(*g);
+        }
+        for t in &mut probes.targets {
+            t.address = t.address.map(|a| r.ip(a));
+        }
+    }
+    let channels = (!bsses.is_empty()).then(|| {
+        let samples = vec![bsses.clone()];
+        wifidiag::channels::analyse(ChannelInputs {
+            phy_channels: &phy_channels,
+            samples: &samples,
+            survey: &survey,
+            own_ssid: own_ssid.as_ref(),
+            width_mhz: status.width_mhz.unwrap_or(20).min(20),
+            fresh,
+        })
+    });
+    let evidence = Evidence {
+        iface: status,
+        power_save,
+        scan: ScanEvidence {
+            fresh,
+            notice,
+            method,
+            bsses,
+        },
+        phy_channels,
+        channels,
+        resolvers,
+        probes,
+        history,
+        watch_logs,
+    };
+    let diagnosis = diagnose::diagnose(&evidence);
+    let failed = diagnosis.failed();
+    let mut envelope = Envelope::now(wifidiag::report::diagnose::SCHEMA);
+    if let Some(r) = &opts.redact {
+        envelope.redact(r);
+    }
+    let report = DiagnoseReport::new(
+        envelope,
+        &evidence,
+        diagnosis,
+        run_started.elapsed().as_millis() as u64,
+    );
+    if opts.json {
+        write_json_doc(out, &report, opts.redact.as_ref()).context("writing the diagnosis")?;
+    } else {
+        report
+            .render(out, opts.styled)
+            .context("writing the diagnosis")?;
+    }
+    out.flush().context("writing the diagnosis")?;
+    Ok(if failed {
+        ExitCode::ProblemFound
+    } else {
+        ExitCode::Success
+    })
+}
+
+/// The past as `diagnose` judges it: counts and outages of a history.
+fn past_of(
+    h: &wifidiag::history::timeline::History,
+    source: &str,
+    span: wifidiag::history::source::Period,
+) -> wifidiag::diagnose::Past {
+    let hours = ((span.until_usec - span.since_usec) / 3_600_000_000).max(1) as u32;
+    wifidiag::diagnose::Past::Read {
+        source: source.to_string(),
+        hours,
+        disconnects: h.days.iter().map(|d| d.disconnects as usize).sum(),
+        roams: h.roams.len(),
+        outages: h
+            .episodes
+            .iter()
+            .map(|e| wifidiag::diagnose::PastOutage {
+                start_ms: e.start_usec / 1000,
+                duration_ms: e
+                    .end_usec
+                    .map(|end| end.saturating_sub(e.start_usec) / 1000),
+                cause: e.cause,
+                summary: e.summary.clone(),
+            })
+            .collect(),
     }
 }

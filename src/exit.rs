@@ -26,11 +26,13 @@ pub enum ExitCode {
     /// `watch --log`: another watch held the log file longer than `--lock-wait`.
     LogBusy = 7,
     NoEvents = 8,
+    /// `diagnose`: at least one check failed.
+    ProblemFound = 9,
 }
 
 impl ExitCode {
     /// Every code, in numeric order (used by the documentation test).
-    pub const ALL: [ExitCode; 9] = [
+    pub const ALL: [ExitCode; 10] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -40,6 +42,7 @@ impl ExitCode {
         ExitCode::OutageObserved,
         ExitCode::LogBusy,
         ExitCode::NoEvents,
+        ExitCode::ProblemFound,
     ];
 
     /// The numeric process exit status.
@@ -65,7 +68,8 @@ EXIT STATUS:
   5  permission denied for the requested operation
   6  watch: at least one outage was observed; history: at least one outage was found
   7  watch --log: another watch kept the log file locked longer than --lock-wait
-  8  report: no wifidiag event in the files read";
+  8  report: no wifidiag event in the files read
+  9  diagnose: at least one check failed";
 
 #[cfg(test)]
 mod tests {

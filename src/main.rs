@@ -70,6 +70,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     // flushes when done, and watch after each record.
     let mut out = io::BufWriter::new(stdout.lock());
     match &cli.command {
+        Command::Diagnose(args) => commands::diagnose(&mut out, &opts, args),
         Command::Interfaces(_) => commands::interfaces(&mut out, &opts),
         Command::Status(args) => commands::status(&mut out, &opts, args),
         Command::Scan(args) => commands::scan(&mut out, &opts, args),

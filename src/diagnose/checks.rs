@@ -998,7 +998,7 @@ fn past(id: &'static str, title: &'static str, p: &Past) -> Check {
             None => by_cause.push((o.cause, 1)),
         }
     }
-    by_cause.sort_by(|a, b| b.1.cmp(&a.1));
+    by_cause.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let causes: serde_json::Map<String, Value> = by_cause
         .iter()
         .map(|(c, n)| (c.label().to_string(), json!(n)))

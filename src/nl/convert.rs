@@ -21,6 +21,8 @@ const SURVEY_INFO_IN_USE: u16 = 3;
 /// `NL80211_ATTR_WIPHY_SELF_MANAGED_REG`: regulatory attributes wl-nl80211
 /// leaves undecoded (nl80211.h).
 const ATTR_REG_ALPHA2: u16 = 33;
+/// `NL80211_ATTR_PS_STATE` (u32: 0 disabled, 1 enabled); wl-nl80211 0.8 leaves it raw.
+const ATTR_PS_STATE: u16 = 93;
 const ATTR_DFS_REGION: u16 = 146;
 const ATTR_WIPHY_SELF_MANAGED_REG: u16 = 220;
 
@@ -302,6 +304,19 @@ pub fn phy_channels_from_attrs(attrs: &[Nl80211Attr], out: &mut Vec<PhyChannel>)
     }
 }
 
+/// The power save state from a `NL80211_CMD_GET_POWER_SAVE` reply (`iw dev
+/// X get power_save`); `None` when the reply does not carry it.
+pub fn power_save_from_attrs(attrs: &[Nl80211Attr]) -> Option<bool> {
+    attrs.iter().find_map(|attr| match attr {
+        Nl80211Attr::Other(nla) if nla.kind() == ATTR_PS_STATE && nla.value_len() == 4 => {
+            let mut value = [0u8; 4];
+            nla.emit_value(&mut value);
+            Some(u32::from_ne_bytes(value) != 0)
+        }
+        _ => None,
+    })
+}
+
 /// Builds a [`RegDomain`] from a `NL80211_CMD_GET_REG` reply.
 pub fn reg_domain_from_attrs(attrs: &[Nl80211Attr]) -> Option<RegDomain> {
     let mut country = None;
@@ -372,6 +387,26 @@ fn width_mhz(width: Nl80211ChannelWidth) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn raw_attr(kind: u16, value: &[u8]) -> Nl80211Attr {
+        use wl_nl80211::packet_core::{DefaultNla, NlaBuffer, Parseable};
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(&((4 + value.len()) as u16).to_ne_bytes());
+        bytes.extend_from_slice(&kind.to_ne_bytes());
+        bytes.extend_from_slice(value);
+        Nl80211Attr::Other(DefaultNla::parse(&NlaBuffer::new(&bytes)).unwrap())
+    }
+
+    #[test]
+    fn power_save_state() {
+        let on = vec![Nl80211Attr::IfIndex(3), raw_attr(93, &1u32.to_ne_bytes())];
+        assert_eq!(power_save_from_attrs(&on), Some(true));
+        let off = vec![raw_attr(93, &0u32.to_ne_bytes())];
+        assert_eq!(power_save_from_attrs(&off), Some(false));
+        assert_eq!(power_save_from_attrs(&[Nl80211Attr::IfIndex(3)]), None);
+        // A short value is not read past its end.
+        assert_eq!(power_save_from_attrs(&[raw_attr(93, &[1])]), None);
+    }
 
     #[test]
     fn connected_station() {

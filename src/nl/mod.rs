@@ -19,8 +19,8 @@ pub(crate) mod route;
 pub use route::ip_state;
 
 pub use convert::{
-    interface_from_attrs, phy_channels_from_attrs, rate_from_attrs, reg_domain_from_attrs,
-    scan_bss_from_attrs, station_from_attrs, survey_from_attrs,
+    interface_from_attrs, phy_channels_from_attrs, power_save_from_attrs, rate_from_attrs,
+    reg_domain_from_attrs, scan_bss_from_attrs, station_from_attrs, survey_from_attrs,
 };
 
 use crate::error::{Error, Result};
@@ -261,6 +261,22 @@ impl Nl80211 {
         }
         channels.sort_by_key(|c| c.freq);
         Ok(channels)
+    }
+
+    /// Whether power save is on for the interface (`iw dev X get
+    /// power_save`); `None` when the driver does not say. Reads only.
+    pub fn power_save(&self, ifindex: u32) -> Result<Option<bool>> {
+        let message = Nl80211Message {
+            cmd: Nl80211Command::GetPowerSave,
+            attributes: vec![Nl80211Attr::IfIndex(ifindex)],
+        };
+        let replies = self
+            .sock
+            .request(message, false)
+            .map_err(|err| genl_error("power save query", err))?;
+        Ok(replies
+            .iter()
+            .find_map(|msg| power_save_from_attrs(&msg.attributes)))
     }
 
     /// The regulatory domain that applies to `phy` (`iw reg get`): the phy's
