@@ -1032,7 +1032,9 @@ pub fn diagnose(
 
     // The link as `status` reads it.
     let nl = Nl80211::open()?;
-    let iface = pick_station(nl.interface_dump()?, args.iface.as_deref())?;
+    // `interfaces` (not the bare dump): it completes the SSID from the
+    // scan cache when the dump lacks it.
+    let iface = pick_station(nl.interfaces()?, args.iface.as_deref())?;
     let name = iface.name.clone().unwrap_or_default();
     let ifindex = iface.ifindex.context("the interface has no index")?;
     let steps = progress::spinner(&format!("diagnosing {name}: reading the link"));
@@ -1097,13 +1099,6 @@ pub fn diagnose(
     let bsses = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
     steps.done(&format!("heard {} networks: {method}", bsses.len()));
     let survey = nl.survey(ifindex).unwrap_or_default();
-    let mut status = InterfaceStatus::build(StatusInputs {
-        iface: &iface,
-        station: station.as_ref(),
-        survey: &survey,
-        regulatory: regulatory.as_ref(),
-        ip: &ip,
-    });
 
     steps.set_message(&format!("diagnosing {name}: reading the system's logs"));
     let history = match read_system_logs(
@@ -1132,6 +1127,20 @@ pub fn diagnose(
         .join()
         .map_err(|_| anyhow::anyhow!("the probe thread failed"))?;
     drop(steps);
+    // The link as it is after the probes: its transmit rate is then that of
+    // their data frames, not of an idle link's last management frame (sent
+    // at the lowest rate), and the counters include the run.
+    let station = match nl.station(ifindex) {
+        Ok(s) => s.or(station),
+        Err(_) => station,
+    };
+    let mut status = InterfaceStatus::build(StatusInputs {
+        iface: &iface,
+        station: station.as_ref(),
+        survey: &survey,
+        regulatory: regulatory.as_ref(),
+        ip: &ip,
+    });
 
     // Redacted before anything is judged, so that every sentence is built
     // from pseudonyms (the JSON pass below then finds nothing left).
@@ -1167,6 +1176,7 @@ pub fn diagnose(
         power_save,
         scan: ScanEvidence {
             fresh,
+            asked_cached: args.cached,
             notice,
             method,
             bsses,

@@ -420,9 +420,13 @@ fn scan_coverage(e: &Evidence) -> Check {
         .fact(fact("hidden_bsses", hidden, None))
         .threshold("a fresh scan of every channel; the kernel's cache otherwise");
     let what = format!(
-        "{heard} networks heard ({hidden} hidden), {}",
+        "{heard} {} heard ({hidden} hidden), {}",
+        if heard == 1 { "network" } else { "networks" },
         e.scan.method
     );
+    if !e.scan.fresh && e.scan.asked_cached {
+        return c.ok(format!("{what}, as asked (--cached)"));
+    }
     if !e.scan.fresh {
         let why = e.scan.notice.clone().unwrap_or_default();
         return c.warn(

@@ -179,6 +179,8 @@ pub struct ProbeEvidence {
 pub struct ScanEvidence {
     /// Fresh scans were made by this run (else the kernel's cache).
     pub fresh: bool,
+    /// The user asked for the cache (`--cached`): not a shortcoming.
+    pub asked_cached: bool,
     /// Why not, or anything else to say about the scan.
     pub notice: Option<String>,
     /// How (`passive`, `active`, `cached`, ...), in words for the report.

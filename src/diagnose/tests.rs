@@ -167,6 +167,7 @@ fn clinic() -> Evidence {
         power_save: Some(false),
         scan: ScanEvidence {
             fresh: true,
+            asked_cached: false,
             notice: None,
             method: "passive scan of 17 channels".into(),
             bsses,

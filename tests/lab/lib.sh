@@ -952,6 +952,65 @@ lab_server_up() {
     _lab_server_start "$(<"$dir/port")"
 }
 
+# --- DNS ------------------------------------------------------------------------------
+
+# lab_dns ADDR [NAME=IP...]: a DNS server (dnsmasq, the one in many
+# routers) in netns gw on ADDR (10.77.0.x: added to the gateway's LAN side
+# when it is not the gateway's own). It answers each NAME with its IP and
+# NXDOMAIN for every other name under .lan, and forwards nothing. Waits until
+# it answers. Log /tmp/dnsmasq-ADDR.log.
+lab_dns() {
+    local addr=${1:?lab_dns ADDR [NAME=IP...]} pair
+    shift
+    lab_lan || return 1
+    if [[ $addr != "$LAB_GATEWAY_IP" ]]; then
+        ip -n gw addr add "$addr/24" dev lan0 >&2 || {
+            _lab_fail "lab_dns: could not add $addr to the gateway's LAN side"
+            return 1
+        }
+    fi
+    local -a records=()
+    for pair in "$@"; do
+        records+=("--address=/${pair%%=*}/${pair#*=}")
+    done
+    local log="/tmp/dnsmasq-$addr.log"
+    ip netns exec gw dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+        --bind-interfaces --listen-address="$addr" --port=53 --user=root --local=/lan/ \
+        --pid-file="$LAB_STATE/dnsmasq-$addr.pid" --log-queries --log-facility="$log" \
+        "${records[@]}" >>"$log" 2>&1 &
+    lab_log "dns: $addr ${*:-(knows no name)}"
+    if ! lab_wait_for 10 ip netns exec gw sh -c "ss -Hlun | grep -q '$addr:53 '"; then
+        _lab_fail "lab_dns: dnsmasq does not listen on $addr:53"
+        _lab_tail "$log"
+        return 1
+    fi
+}
+
+# lab_resolv ADDR: the laptop's DNS server from now on (the file
+# in_client_dns mounts over /etc/resolv.conf). Prints nothing.
+lab_resolv() {
+    printf 'nameserver %s\noptions timeout:1 attempts:1\n' "${1:?lab_resolv ADDR}" >"$LAB_STATE/resolv.conf"
+    lab_log "client: DNS server ${1}"
+}
+
+# in_client_dns CMD...: like in_client, with the lab_resolv file as
+# /etc/resolv.conf (bound in a mount namespace of its own: the shared root is
+# read-only, and a symlinked resolv.conf gets its target created first).
+in_client_dns() {
+    [[ -f $LAB_STATE/resolv.conf ]] || {
+        _lab_fail "in_client_dns: call lab_resolv first"
+        return 1
+    }
+    # shellcheck disable=SC2016
+    ip netns exec client unshare -m sh -c '
+        target=/etc/resolv.conf
+        if [ -L "$target" ]; then
+            target=$(readlink -f /etc/resolv.conf)
+            mkdir -p "$(dirname "$target")" && touch "$target"
+        fi
+        mount --bind "$1" "$target" && shift && exec "$@"' sh "$LAB_STATE/resolv.conf" "$@"
+}
+
 # --- the gateway -------------------------------------------------------------------------
 
 # lab_gateway_down: the gateway vanishes from the LAN (its LAN-side link goes
