@@ -324,7 +324,7 @@ pub struct HistoryArgs {
     /// Only this wireless interface (default: all)
     pub iface: Option<String>,
 
-    /// Start of the period: a duration before now (24h, 3d), a local time
+    /// Start of the period: a duration before now (24h, 3d; at most 100y), a local time
     /// ("2026-12-03 10:40", 10:40 for today, 2026-12-03) or RFC 3339
     #[arg(long, value_name = "WHEN", default_value = "24h")]
     pub since: String,

@@ -164,6 +164,9 @@ fn redacted_history_hides_the_bssids() {
 fn bad_periods_are_usage_errors() {
     for args in [
         &["history", "--since", "yesterday-ish"][..],
+        // Issue 9 item 5: once wrapped round to a year before now.
+        &["history", "--since", "584543y"][..],
+        &["history", "--until", "300000000000y"][..],
         &[
             "history",
             "--since",
