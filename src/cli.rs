@@ -172,9 +172,18 @@ pub enum Command {
                       and over which period, every outage with its cause and summary, outages \
                       per cause, disconnects by reason, roams, roaming patterns and interface \
                       removals.\n\n\
-                      Lines that do not parse (torn by a crash or power loss, edited by hand) \
-                      are skipped and counted; the count and the first such line are reported \
-                      on standard error and in the JSON. Lines of unknown kinds are ignored."
+                      The files are read as a stream (memory does not grow with their size). \
+                      Lines it cannot use are skipped and counted, never fatal: lines that are \
+                      not JSON objects (torn by a crash or power loss, edited by hand), \
+                      wifidiag.event/1 lines with a field of the wrong type, lines of another \
+                      schema and kinds this version does not know; the counts and the first \
+                      such line are reported on standard error and in the JSON. Unknown fields \
+                      of a known kind are ignored. Everything the log says is escaped before it \
+                      reaches a terminal.\n\n\
+                      Refused: a FILE that is not a regular file (a FIFO would block, a device \
+                      such as /dev/zero never ends), with exit status 2 before anything is read; \
+                      a FILE this user may not read exits 5. Files that hold no wifidiag event \
+                      at all exit 8."
     )]
     Report(ReportArgs),
 
@@ -394,7 +403,7 @@ pub struct HistoryArgs {
     /// Only this wireless interface (default: all)
     pub iface: Option<String>,
 
-    /// Start of the period: a duration before now (24h, 3d), a local time
+    /// Start of the period: a duration before now (24h, 3d; at most 100y), a local time
     /// ("2026-12-03 10:40", 10:40 for today, 2026-12-03) or RFC 3339
     #[arg(long, value_name = "WHEN", default_value = "24h")]
     pub since: String,

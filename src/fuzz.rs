@@ -344,6 +344,27 @@ pub fn history_parse(data: &[u8]) {
             assert!(message.contains(text), "{text:?} not in {message:?}");
         }
     }
+    history_sources(data);
+}
+
+/// The same bytes as `history`'s sources hand them over: a line of
+/// `journalctl -o json`, a line of a syslog file (RFC 3339 or traditional
+/// time, at the edges of the years and offsets the reader uses) and a
+/// `/dev/kmsg` record. The message a source gives back is text of the
+/// line.
+fn history_sources(data: &[u8]) {
+    use crate::history::source::{journal_line, kmsg_record, parse_rfc3339, syslog_line};
+    let _ = journal_line(data);
+    let text = String::from_utf8_lossy(data);
+    let _ = parse_rfc3339(&text);
+    for (year, offset) in [(2026, 0), (1970, 14 * 3600), (9999, -12 * 3600)] {
+        if let Some((_, _, message)) = syslog_line(&text, year, offset) {
+            assert!(text.contains(message), "{message:?} not in {text:?}");
+        }
+    }
+    if let Some((_, message)) = kmsg_record(&text) {
+        assert!(text.contains(message), "{message:?} not in {text:?}");
+    }
 }
 
 /// Redaction of free text and of JSON documents (summaries, notes, log

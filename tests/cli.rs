@@ -218,6 +218,34 @@ fn report_escapes_what_the_log_says() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Issue 9 item 11: `report --redact` redacts the human summary too, not
+/// only the JSON document (which is redacted once more as a whole).
+#[test]
+fn report_redacts_the_table_too() {
+    let dir = std::env::temp_dir().join(format!("wifidiag-report-redact-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("events.jsonl");
+    std::fs::write(
+        &log,
+        concat!(
+            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","iface":"wlan0","kind":"start","version":"0.1.0","hostname":"laptop-7","targets":[],"interval_ms":1000,"gateway":null}"#,
+            "\n",
+            r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","iface":"wlan0","kind":"outage","target":"10.77.1.10:8443","start":"2026-11-27T10:01:00.000Z","end":"2026-11-27T10:01:03.000Z","cause":"wifi","duration_ms":3000,"evidence":[],"summary":"the access point 00:1b:63:aa:bb:cc deauthenticated this laptop (2001:db8:1:2:21b:63ff:feaa:bbcc)"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = wifidiag(&["--redact", "report", log.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("10.77.1.10:8443"), "{text}");
+    for leak in ["00:1b:63:aa:bb:cc", "feaa:bbcc", "laptop-7"] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn redact_key_gives_the_same_pseudonyms_in_every_run() {
     use std::os::unix::fs::PermissionsExt;

@@ -164,6 +164,9 @@ fn redacted_history_hides_the_bssids() {
 fn bad_periods_are_usage_errors() {
     for args in [
         &["history", "--since", "yesterday-ish"][..],
+        // Issue 9 item 5: once wrapped round to a year before now.
+        &["history", "--since", "584543y"][..],
+        &["history", "--until", "300000000000y"][..],
         &[
             "history",
             "--since",
@@ -222,4 +225,53 @@ fn a_watch_log_adds_the_outages_the_system_logs_cannot_see() {
         "{wifi}"
     );
     assert_eq!(doc["sources"][1]["source"], "watch_log");
+}
+
+/// Issue 9 item 4, for `history`'s syslog files: what is not a regular file
+/// (a device would never end, a FIFO would block) is refused before a byte
+/// is read, with exit status 2 and one line.
+#[test]
+fn a_syslog_that_is_not_a_regular_file_is_refused() {
+    let dir = tempdir::Dir::new("history-not-regular");
+    let syslog = dir.path().join("syslog");
+    let d = dir.path().to_str().unwrap();
+    let args = ["history", "--source", "syslog", "--syslog-dir", d];
+    let refused = |what: &str| {
+        let out = wifidiag(&args);
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        assert!(out.stdout.is_empty(), "{what}");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        assert!(
+            err.contains(&format!("it is {what}, not a regular file")),
+            "{what}: {err}"
+        );
+    };
+    std::os::unix::fs::symlink("/dev/null", &syslog).unwrap();
+    refused("a character device");
+    std::fs::remove_file(&syslog).unwrap();
+    std::fs::create_dir(&syslog).unwrap();
+    refused("a directory");
+    std::fs::remove_dir(&syslog).unwrap();
+    let status = Command::new("mkfifo").arg(&syslog).status().unwrap();
+    assert!(status.success());
+    refused("a FIFO (named pipe)");
+}
+
+/// A syslog line longer than the reader's cap is skipped and counted, never
+/// held in memory (a file without a newline must not be read whole).
+#[test]
+fn an_overlong_syslog_line_is_skipped_and_counted() {
+    let dir = syslog_dir("history-overlong");
+    let rotated = dir.path().join("syslog.1");
+    let mut text = std::fs::read(&rotated).unwrap();
+    text.extend(std::iter::repeat_n(b'x', 2 << 20));
+    text.push(b'\n');
+    std::fs::write(&rotated, text).unwrap();
+    let out = history_over(&dir, &["--json"], HOUR_END, &[]);
+    assert_eq!(out.status.code(), Some(6), "the outage is still found");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["sources"][0]["entries"], 10, "{}", doc["sources"]);
+    assert_eq!(doc["sources"][0]["malformed"], 1, "{}", doc["sources"]);
+    assert_eq!(doc["roams"][0]["gap_ms"], 2953, "{}", doc["roams"]);
 }

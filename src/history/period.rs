@@ -29,6 +29,11 @@ pub enum When {
     Now,
 }
 
+/// The longest duration before now `--since`/`--until` take: 100 years
+/// (humantime's `100y`), far beyond any journal, and far inside the µs
+/// arithmetic of [`resolve`].
+pub const MAX_AGO: std::time::Duration = std::time::Duration::from_secs(36_525 * 86_400);
+
 /// Parses a `--since`/`--until` value.
 pub fn parse_when(s: &str) -> Result<When, String> {
     let s = s.trim();
@@ -40,9 +45,14 @@ pub fn parse_when(s: &str) -> Result<When, String> {
         && !s.contains('-')
         && !s.contains(':')
     {
-        return humantime::parse_duration(s)
-            .map(When::Ago)
-            .map_err(|e| format!("{s:?}: {e}"));
+        let ago = humantime::parse_duration(s).map_err(|e| format!("{s:?}: {e}"))?;
+        if ago > MAX_AGO {
+            return Err(format!(
+                "{s:?}: out of range: a duration before now is at most 100y (give a date for \
+                 anything older)"
+            ));
+        }
+        return Ok(When::Ago(ago));
     }
     if let Some(usec) = super::source::parse_rfc3339(s) {
         return Ok(When::Absolute(usec));
@@ -144,7 +154,9 @@ pub fn resolve(
     };
     match when {
         When::Now => Ok(now_usec),
-        When::Ago(d) => Ok(now_usec.saturating_sub(d.as_micros() as u64)),
+        When::Ago(d) => {
+            Ok(now_usec.saturating_sub(u64::try_from(d.as_micros()).unwrap_or(u64::MAX)))
+        }
         When::Absolute(usec) => Ok(usec),
         When::Local {
             year,
@@ -245,6 +257,28 @@ mod tests {
         ] {
             assert!(parse_when(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// Issue 9 item 5, for `history`: a duration before now has a range,
+    /// and one too large for µs never wraps round to a recent time.
+    #[test]
+    fn a_duration_before_now_has_a_range() {
+        assert_eq!(
+            parse_when("100y"),
+            Ok(When::Ago(Duration::from_secs(36_525 * 86_400)))
+        );
+        for huge in ["101y", "584543y", "300000000000y", "18446744073709551615s"] {
+            let err = parse_when(huge).expect_err(huge);
+            assert!(err.contains("at most 100y"), "{huge}: {err}");
+        }
+        // Whatever reaches resolve, the period starts no later than the
+        // epoch it cannot go before (584,543 years wrapped to 2025 once).
+        let far = When::Ago(Duration::from_secs(584_543 * 31_557_600));
+        let local = |_, _, _, _, _, _| None;
+        assert_eq!(
+            resolve(far, 1_796_294_400_000_000, (2026, 12, 3), &local),
+            Ok(0)
+        );
     }
 
     #[test]

@@ -44,6 +44,12 @@ pub enum SourceError {
     NotPermitted {
         path: PathBuf,
     },
+    /// A syslog file that is not a regular file (a device never ends, a
+    /// FIFO blocks): refused before a byte is read.
+    NotRegular {
+        path: PathBuf,
+        what: &'static str,
+    },
     /// journalctl ran but failed.
     Journalctl {
         detail: String,
@@ -70,6 +76,12 @@ impl std::fmt::Display for SourceError {
                 "not permitted to read {}: run as root, or add the user to the adm group",
                 path.display()
             ),
+            SourceError::NotRegular { path, what } => write!(
+                f,
+                "refusing to read {}: it is {what}, not a regular file (history reads the syslog \
+                 files of --syslog-dir)",
+                path.display()
+            ),
             SourceError::Journalctl { detail } => write!(f, "journalctl failed: {detail}"),
             SourceError::NoSource => write!(
                 f,
@@ -87,6 +99,7 @@ impl SourceError {
             SourceError::JournalNotPermitted { .. } | SourceError::NotPermitted { .. } => {
                 crate::ExitCode::PermissionDenied
             }
+            SourceError::NotRegular { .. } => crate::ExitCode::Usage,
             _ => crate::ExitCode::Failure,
         }
     }
@@ -432,6 +445,41 @@ pub fn parse_traditional(s: &str, year: i32, utc_offset_s: i64) -> Option<u64> {
     to_usec(i64::from(year), mo, d, h, mi, sec, 0, utc_offset_s)
 }
 
+/// Syslog lines longer than this are skipped and counted as malformed
+/// without being held in memory (rsyslog's default limit is 8 KiB).
+pub const MAX_SYSLOG_LINE_BYTES: usize = 64 * 1024;
+
+/// Opens a syslog file for reading: a regular file only. The open is
+/// non-blocking, so a FIFO cannot hang it.
+fn open_syslog(path: &Path) -> Result<std::fs::File, SourceError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let io = |what: &str, err: std::io::Error| SourceError::Io {
+        what: format!("{what} {}", path.display()),
+        err,
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|err| match err.kind() {
+            std::io::ErrorKind::PermissionDenied => SourceError::NotPermitted {
+                path: path.to_path_buf(),
+            },
+            _ => io("cannot open", err),
+        })?;
+    let kind = file
+        .metadata()
+        .map_err(|err| io("cannot open", err))?
+        .file_type();
+    match crate::watch::probe::target::not_regular(kind) {
+        None => Ok(file),
+        Some(what) => Err(SourceError::NotRegular {
+            path: path.to_path_buf(),
+            what,
+        }),
+    }
+}
+
 /// Reads the syslog files and hands each line of the period to `each`.
 pub fn read_syslog(
     files: &[PathBuf],
@@ -442,37 +490,27 @@ pub fn read_syslog(
     let mut stats = SourceStats::default();
     let mut buf = Vec::new();
     for path in files {
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
-                return Err(SourceError::NotPermitted { path: path.clone() })
-            }
-            Err(err) => {
-                return Err(SourceError::Io {
-                    what: format!("cannot open {}", path.display()),
-                    err,
-                })
-            }
-        };
+        let file = open_syslog(path)?;
         let mut reader = BufReader::with_capacity(256 * 1024, file);
         loop {
-            buf.clear();
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|err| SourceError::Io {
-                    what: format!("reading {}", path.display()),
-                    err,
-                })?;
-            if n == 0 {
+            let overlong =
+                crate::watch::read::next_line(&mut reader, &mut buf, MAX_SYSLOG_LINE_BYTES)
+                    .map_err(|err| SourceError::Io {
+                        what: format!("reading {}", path.display()),
+                        err,
+                    })?;
+            let Some(overlong) = overlong else {
                 break;
-            }
-            stats.entries += 1;
-            let Ok(text) = std::str::from_utf8(&buf) else {
-                stats.malformed += 1;
-                continue;
             };
-            if let Some((usec, origin, message)) = syslog_line(text.trim_end_matches('\n'), year, 0)
-            {
+            stats.entries += 1;
+            let text = match std::str::from_utf8(&buf) {
+                Ok(text) if !overlong => text,
+                _ => {
+                    stats.malformed += 1;
+                    continue;
+                }
+            };
+            if let Some((usec, origin, message)) = syslog_line(text, year, 0) {
                 if period.contains(usec) {
                     each(&LogLine {
                         usec,

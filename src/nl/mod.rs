@@ -1,9 +1,12 @@
-//! The kernel edge: nl80211 over generic netlink.
+//! The kernel edge: nl80211 over generic netlink, rtnetlink dumps
+//! (`route`) and the multicast event listeners ([`listen`], decoded by
+//! [`events`]).
 //!
 //! This is the only module that sees netlink types. It opens one nl80211
-//! session, issues requests through wl-nl80211 and converts every reply into
-//! the plain [`crate::model`] types, so nothing above it needs a kernel to be
-//! tested. Errors are classified into [`crate::Error`] here, where the errno
+//! session, issues requests through wl-nl80211 and converts every reply and
+//! event into the plain [`crate::model`] types, so nothing above it needs a
+//! kernel to be tested. Links, addresses and default routes are parsed in
+//! one place, `route`, for the dumps and the events alike. Errors are classified into [`crate::Error`] here, where the errno
 //! still means something (ENOENT from the generic-netlink controller means
 //! "no nl80211 family", not "file not found").
 

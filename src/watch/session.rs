@@ -336,3 +336,42 @@ fn lookup_for(
         .find(|i| i.name.as_deref() == Some(name))
         .map(interface_view)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MacAddr;
+    use crate::watch::event::{Initiator, Kind};
+    use crate::watch::sink::{HumanSink, JsonSink};
+
+    /// Issue 9 item 11: `--redact` covers the human stream too, not only
+    /// the JSON and the log: the fan-out redacts before any sink sees a
+    /// record.
+    #[test]
+    fn every_sink_gets_the_redacted_record() {
+        let mac = MacAddr([0x00, 0x1b, 0x63, 0xaa, 0xbb, 0xcc]);
+        let redactor = Redactor::from_key([7; crate::output::KEY_LEN]);
+        let (mut human, mut json) = (Vec::new(), Vec::new());
+        {
+            let mut h = HumanSink::new(&mut human, false, false);
+            let mut j = JsonSink::new(&mut json, false);
+            let mut sinks: [&mut dyn Sink; 2] = [&mut h, &mut j];
+            let mut out = Fanout {
+                sinks: &mut sinks,
+                redact: Some(&redactor),
+            };
+            let mut records = vec![Record {
+                ts: Millis(1_000),
+                iface: Some("wlan0".into()),
+                kind: Kind::disconnected(Some(mac), 3, Initiator::Ap),
+            }];
+            out.send(&mut records).unwrap();
+        }
+        let pseudonym = redactor.mac_addr(mac).to_string();
+        for (name, text) in [("human", human), ("json", json)] {
+            let text = String::from_utf8(text).unwrap();
+            assert!(!text.contains("00:1b:63:aa:bb:cc"), "{name}: {text}");
+            assert!(text.contains(&pseudonym), "{name}: {text}");
+        }
+    }
+}

@@ -270,8 +270,8 @@ pub fn read_targets_file(path: &Path) -> Result<String, TargetsFileError> {
 }
 
 /// What a file that is not a regular file is, in words; `None` for a
-/// regular file.
-fn not_regular(kind: FileType) -> Option<&'static str> {
+/// regular file. (`history` says it of syslog files too.)
+pub(crate) fn not_regular(kind: FileType) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_file() {
         None

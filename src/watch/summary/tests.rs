@@ -252,3 +252,22 @@ fn merging_is_observing_in_order() {
         assert_eq!(first, whole, "cut at {cut}");
     }
 }
+
+/// Issue 9 item 8: lines a full disk kept out of the log are said in the
+/// summary at the end of the watch, not only on stderr when it happened.
+#[test]
+fn lines_lost_to_the_log_are_in_the_summary() {
+    let mut s = fold(&[start(0, "laptop-7")]);
+    let render_text = |s: &Summary| {
+        let mut text = Vec::new();
+        render(&mut text, s, false).unwrap();
+        String::from_utf8(text).unwrap()
+    };
+    assert!(!render_text(&s).contains("could not be written"));
+    s.log_lines_lost = 4;
+    let text = render_text(&s);
+    assert!(
+        text.contains("4 line(s) could not be written to the log"),
+        "{text}"
+    );
+}
