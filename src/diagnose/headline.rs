@@ -44,7 +44,7 @@ fn sentence(prefix: &str, c: &Check) -> String {
     let next = c
         .next_step
         .as_deref()
-        .map(|n| format!(": {n}"))
+        .map(|n| format!(" — {n}"))
         .unwrap_or_default();
     let body = if prefix.is_empty() {
         let mut s = c.finding.clone();
