@@ -500,8 +500,8 @@ fn missing_inputs_lower_the_confidence() {
     let a = analyse(inputs(&phy, &one, None));
     // One sample and no survey: two steps down.
     assert_eq!(a.confidence, Confidence::Low);
-    assert!(a.missing.iter().any(|m| m.contains("survey")));
-    assert!(a.missing.iter().any(|m| m.contains("single scan")));
+    assert!(a.missing.iter().any(|m| m.contains("no survey busy time")));
+    assert!(a.missing.iter().any(|m| m.contains("single survey")));
     assert!(a.missing.iter().any(|m| m.contains("BSS Load")));
 
     let survey: Vec<SurveyEntry> = phy
