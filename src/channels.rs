@@ -602,7 +602,7 @@ fn assess_inputs(
     if input.samples.len() < 2 {
         steps += 1;
         missing.push(
-            "a single scan: neighbours that come and go may be missed (use --samples 5)"
+            "a single survey: neighbours that come and go may be missed (use --samples 5)"
                 .to_string(),
         );
     }

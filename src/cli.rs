@@ -149,8 +149,12 @@ pub enum Command {
                       network, and how sure the recommendation is.\n\n\
                       The evidence: the neighbour radios from scans (their real spectrum, \
                       signal strength, advertised BSS Load, and how often they were seen \
-                      over --samples scans), and the driver's survey busy time when it \
-                      reports one. Your own access points (the connected SSID, or --ssid) \
+                      over --samples surveys), and the driver's survey busy time when it \
+                      reports one. Each survey hears the whole neighbourhood, hidden networks \
+                      included (they answer no probe, only their beacons tell of them): it \
+                      listens (passive scans, nothing transmitted) and repeats the scan until \
+                      one hears no new access point, within --timeout; the page and the JSON \
+                      say how many rounds it took and whether the set was stable. Your own access points (the connected SSID, or --ssid) \
                       contend with each other like neighbours; a plan gives each of them a \
                       channel, moving as few as possible. Lower score = less \
                       congested; the model is documented in docs/channel-scoring.md.\n\n\
@@ -618,22 +622,25 @@ pub struct ChannelsArgs {
     /// The wireless interface (default: the connected station interface, else the first)
     pub iface: Option<String>,
 
-    /// Number of scans to combine (neighbours that come and go count by how often they were seen)
+    /// Number of surveys to combine (neighbours that come and go count by how often they were heard)
+    ///
+    /// Each survey is complete on its own: passive scans repeated until one
+    /// hears no new access point (see --timeout). A neighbour heard in 2 of 4
+    /// surveys counts half.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub samples: u32,
 
-    /// Listen only: send no probe requests (finds hidden networks reliably)
+    /// Listen only: send no probe requests (the default now; kept for scripts)
     ///
-    /// Each channel is listened to for about a beacon interval instead of
-    /// probed: the scan takes longer (and keeps the radio off its own channel
-    /// longer), but transmits nothing and hears every beaconing network,
-    /// including hidden ones an active scan can miss.
+    /// Every survey listens (passive scans), so that hidden networks, which
+    /// answer no probe request, are heard by their beacons; this flag changes
+    /// nothing.
     #[arg(long)]
     pub passive: bool,
 
-    /// Pause between scans (0s..1h)
+    /// Pause between surveys (0s..1h)
     ///
-    /// 0s scans back to back. At most an hour: samples further apart describe
+    /// 0s surveys back to back. At most an hour: samples further apart describe
     /// different situations, not one channel's congestion.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = CHANNELS_INTERVAL.parser())]
     pub interval: Duration,
@@ -653,10 +660,14 @@ pub struct ChannelsArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// How long to wait for each scan to complete (1s..10m)
+    /// Time allowed for each survey (1s..10m)
     ///
-    /// A scan of every channel takes seconds (about 8s in an emulator); a
-    /// driver that has not finished after 10 minutes never will.
+    /// A survey scans every channel, then again, until a scan hears no new
+    /// access point; another scan starts only when it is expected to end
+    /// within this time (the longest scan so far is the estimate), and a scan
+    /// not complete by then ends the survey. A full passive scan takes about
+    /// 13s in the lab's emulator while associated, so the default allows the
+    /// two a stable survey needs there.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = SCAN_TIMEOUT.parser())]
     pub timeout: Duration,
 }

@@ -305,34 +305,28 @@ pub fn channels(
     let phy_channels = nl.phy_channels(iface.phy)?;
     let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
 
+    // Each sample is a survey of the whole neighbourhood, hidden networks
+    // included: passive scans repeated until one hears nothing new, within
+    // --timeout (see wifidiag::neighbourhood).
     let total = args.samples as usize;
     let bar = progress::bar(total as u64, &format!("scanning on {name}"));
+    let spinner = (total == 1).then(|| progress::spinner(&format!("surveying from {name}")));
     let mut samples = Vec::with_capacity(total);
-    let mut fresh = true;
+    let mut surveys = Vec::with_capacity(total);
     let mut notice = None;
     for i in 0..total {
         if i > 0 {
             std::thread::sleep(args.interval);
         }
-        // Once a scan is refused, the rest are too: use the cache.
-        let started = std::time::Instant::now();
-        if fresh {
-            let (ok, why) = scan_once(&nl, ifindex, &freqs, scan_mode(args.passive), args.timeout)?;
-            if !ok {
-                fresh = false;
-                notice = why;
-            }
-        }
-        let mut views = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
-        if fresh {
-            // The kernel keeps entries up to 30 s: after a fresh scan, one
-            // older than the scan is a network that has gone quiet.
-            wifidiag::scan::drop_older_than(&mut views, started.elapsed());
-        }
-        samples.push(views);
+        let survey = wifidiag::neighbourhood::survey(&nl, ifindex, &freqs, args.timeout)?;
+        notice = notice.or(survey.notice);
+        surveys.push(survey.coverage);
+        samples.push(survey.views);
         bar.inc();
     }
+    drop(spinner);
     drop(bar);
+    let fresh = surveys.iter().all(|c| c.fresh);
     if let Some(n) = &notice {
         eprintln!("wifidiag: {n}");
     }
@@ -368,6 +362,7 @@ pub fn channels(
             samples: total,
             fresh,
             notice,
+            scan: surveys,
         },
         &analysis,
     );
@@ -394,11 +389,7 @@ fn long_scan_notice(took: std::time::Duration) -> String {
 }
 
 fn cached_notice(why: &str) -> String {
-    format!(
-        "{why}; showing the kernel's cached scan results instead (entries not seen for {} s \
-         are dropped by the kernel; see each entry's age)",
-        scan_report::KERNEL_EXPIRY_MS / 1000
-    )
+    scan_report::cached_notice(why)
 }
 
 /// The resolvers of /etc/resolv.conf; none when it is missing or unreadable

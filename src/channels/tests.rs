@@ -500,8 +500,8 @@ fn missing_inputs_lower_the_confidence() {
     let a = analyse(inputs(&phy, &one, None));
     // One sample and no survey: two steps down.
     assert_eq!(a.confidence, Confidence::Low);
-    assert!(a.missing.iter().any(|m| m.contains("survey")));
-    assert!(a.missing.iter().any(|m| m.contains("single scan")));
+    assert!(a.missing.iter().any(|m| m.contains("no survey busy time")));
+    assert!(a.missing.iter().any(|m| m.contains("single survey")));
     assert!(a.missing.iter().any(|m| m.contains("BSS Load")));
 
     let survey: Vec<SurveyEntry> = phy
@@ -876,6 +876,7 @@ fn the_demo_clinic_page_fits_on_one_screen() {
                 samples: 1,
                 fresh: true,
                 notice: None,
+                scan: Vec::new(),
             },
             &a,
         );
@@ -919,4 +920,148 @@ fn the_demo_clinic_page_fits_on_one_screen() {
     let everything = report(true);
     assert!(everything.lines().count() > 80, "{everything}");
     assert!(everything.contains("| 6GHz "), "{everything}");
+}
+
+/// A hidden access point (no SSID) is a contender like any other radio: it
+/// weighs on its channel exactly as a visible one with the same signal, is
+/// never taken for one of ours, and the coverage counts it.
+#[test]
+fn a_hidden_radio_weighs_like_a_visible_one_and_is_counted() {
+    use crate::neighbourhood::{Coverage, Method, Stop, Tracker};
+    use crate::output::Envelope;
+    use crate::report::channels::{ChannelsContext, ChannelsReport};
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let mut mine = g20([0, 0], 1, -30, "clinic");
+    mine.associated = true;
+    let hidden = vec![vec![
+        mine.clone(),
+        g20([1, 0], 6, -40, ""),
+        g20([2, 0], 11, -40, ""),
+    ]];
+    let visible = vec![vec![
+        mine,
+        g20([1, 0], 6, -40, "staff"),
+        g20([2, 0], 11, -40, "devices"),
+    ]];
+    let h = analyse(inputs(&phy, &hidden, Some(&own)));
+    let v = analyse(inputs(&phy, &visible, Some(&own)));
+    for n in [6, 11] {
+        assert!(score(&h, Band::Ghz2_4, n) > 0.5, "channel {n}");
+        assert_eq!(score(&h, Band::Ghz2_4, n), score(&v, Band::Ghz2_4, n));
+    }
+    assert_eq!(h.radios.iter().filter(|r| r.own).count(), 1);
+    assert_eq!(h.radios.iter().filter(|r| r.hidden_bsses == 1).count(), 2);
+
+    let mut t = Tracker::default();
+    for _ in 0..2 {
+        t.record(
+            crate::neighbourhood::RoundOutcome::Completed,
+            std::time::Duration::from_secs(13),
+            hidden[0].iter().map(|b| (b.bssid, b.ssid.is_none())),
+        );
+    }
+    let coverage = Coverage::of(
+        &t,
+        Method::Repeated,
+        38,
+        Stop::Stable,
+        std::time::Duration::from_secs(26),
+    );
+    let report = ChannelsReport::new(
+        ChannelsContext {
+            envelope: Envelope {
+                schema: crate::report::channels::SCHEMA,
+                tool_version: "t",
+                timestamp: "2026-12-03T00:00:00.000Z".into(),
+                hostname: None,
+            },
+            interface: "wlan4".into(),
+            own_ssid: Some(own.clone()),
+            width_mhz: 20,
+            samples: 1,
+            fresh: true,
+            notice: None,
+            scan: vec![coverage],
+        },
+        &h,
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    let scan = &json["scan"];
+    assert_eq!(scan["mode"], "repeated");
+    assert_eq!(scan["rounds"], 2);
+    assert_eq!(scan["stable"], true);
+    assert_eq!(scan["stopped"], "stable");
+    assert_eq!(scan["hidden_radios"], 2);
+    assert_eq!(scan["hidden_bsses"], 2);
+    assert_eq!(scan["bssids"], 3);
+    assert!(scan["dwell_ms"].is_null());
+    let mut page = Vec::new();
+    report.write_human(&mut page, false, false).unwrap();
+    let page = String::from_utf8(page).unwrap();
+    assert!(
+        page.contains(
+            "Neighbourhood: complete: 2 passive scan rounds over 38 channels, the last one \
+             heard nothing new; 3 BSSes heard, 2 hidden radios."
+        ),
+        "{page}"
+    );
+}
+
+/// The page says when the survey could not be complete.
+#[test]
+fn an_unstable_or_cached_survey_says_hidden_networks_may_be_missing() {
+    use crate::neighbourhood::{Coverage, Method, RoundOutcome, Stop, Tracker};
+    use crate::output::Envelope;
+    use crate::report::channels::{ChannelsContext, ChannelsReport};
+    let phy = phy_2g(false);
+    let samples = vec![vec![g20([1, 0], 6, -40, "")]];
+    let a = analyse(inputs(&phy, &samples, None));
+    let page = |c: Coverage| {
+        let r = ChannelsReport::new(
+            ChannelsContext {
+                envelope: Envelope {
+                    schema: crate::report::channels::SCHEMA,
+                    tool_version: "t",
+                    timestamp: "2026-12-03T00:00:00.000Z".into(),
+                    hostname: None,
+                },
+                interface: "wlan4".into(),
+                own_ssid: None,
+                width_mhz: 20,
+                samples: 1,
+                fresh: c.fresh,
+                notice: None,
+                scan: vec![c],
+            },
+            &a,
+        );
+        let mut buf = Vec::new();
+        r.write_human(&mut buf, false, false).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let s = std::time::Duration::from_secs(13);
+    let mut t = Tracker::default();
+    t.record(RoundOutcome::Completed, s, [(samples[0][0].bssid, true)]);
+    let one = page(Coverage::of(&t, Method::Repeated, 11, Stop::Budget, s));
+    assert!(
+        one.contains(
+            "Neighbourhood: maybe incomplete: 1 passive scan round over 11 channels, still \
+             growing when the time ran out: hidden networks may be missing; 1 BSS heard, 1 hidden radio."
+        ),
+        "{one}"
+    );
+    let mut refused = Tracker::default();
+    refused.record(RoundOutcome::Refused, s, [(samples[0][0].bssid, true)]);
+    let cached = page(Coverage::of(
+        &refused,
+        Method::Repeated,
+        11,
+        Stop::Refused,
+        s,
+    ));
+    assert!(
+        cached.contains("Neighbourhood: the kernel's cached scan results, not a survey"),
+        "{cached}"
+    );
 }

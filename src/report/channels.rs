@@ -4,6 +4,7 @@ use super::table::{new_table, SafeRows, NONE};
 use crate::channels::{on_20mhz_grid, ChannelAnalysis, Contribution, Radio};
 use crate::freq::{Band, Channel};
 use crate::model::{MacAddr, Mhz, Ssid};
+use crate::neighbourhood::{Coverage, Method};
 use crate::output::round_to;
 use crate::output::{Envelope, Redact, Redactor};
 use serde::Serialize;
@@ -25,6 +26,9 @@ pub struct ChannelsReport {
     /// False when the scans were the kernel's cache (see `notice`).
     pub fresh: bool,
     pub notice: Option<String>,
+    /// How the neighbourhood was surveyed and how complete it is; null
+    /// when no scan was made.
+    pub scan: Option<ScanCoverageEntry>,
     /// Overall confidence: `high`, `medium`, `low`.
     pub confidence: &'static str,
     /// Inputs that were missing or weak, in words.
@@ -39,6 +43,95 @@ pub struct ChannelsReport {
     /// The plan moves no access point (the current channels are already as
     /// good, within the switching margin); also true without a plan.
     pub plan_unchanged: bool,
+}
+
+/// How the neighbourhood was surveyed (see [`crate::neighbourhood`]),
+/// over every sample.
+#[derive(Debug, Serialize)]
+pub struct ScanCoverageEntry {
+    /// `passive-dwell`, `repeated` or `cached` (`cached` when any sample
+    /// could not scan).
+    pub mode: &'static str,
+    /// Scan rounds made, over all samples.
+    pub rounds: u32,
+    /// Channels each round covered.
+    pub channels: usize,
+    /// Dwell per channel set by wifidiag; null when the driver chose it.
+    pub dwell_ms: Option<u32>,
+    /// Every sample's last round added no BSSID.
+    pub stable: bool,
+    /// Why the (last) survey stopped: `stable`, `budget`, `max-rounds`,
+    /// `refused`, `timed-out`.
+    pub stopped: &'static str,
+    /// BSSes and hidden BSSes heard, and radios carrying a hidden network.
+    pub bssids: usize,
+    pub hidden_bsses: usize,
+    pub hidden_radios: usize,
+    /// Time the surveys took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+impl ScanCoverageEntry {
+    fn new(surveys: &[Coverage], radios: &[Radio]) -> Option<Self> {
+        let last = surveys.last()?;
+        let cached = surveys.iter().any(|c| c.method == Method::Cached);
+        Some(ScanCoverageEntry {
+            mode: if cached {
+                Method::Cached.label()
+            } else {
+                surveys[0].method.label()
+            },
+            rounds: surveys.iter().map(|c| c.rounds).sum(),
+            channels: surveys.iter().map(|c| c.channels).max().unwrap_or(0),
+            dwell_ms: surveys[0].dwell_ms,
+            stable: surveys.iter().all(|c| c.stable),
+            stopped: last.stop.label(),
+            bssids: radios.iter().map(|r| r.bssids.len()).sum(),
+            hidden_bsses: radios.iter().map(|r| r.hidden_bsses).sum(),
+            hidden_radios: radios.iter().filter(|r| r.hidden_bsses > 0).count(),
+            elapsed_ms: surveys.iter().map(|c| c.elapsed.as_millis() as u64).sum(),
+        })
+    }
+
+    /// The page's one line about it.
+    fn line(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let heard = format!(
+            "{} heard, {}",
+            plural(self.bssids, "BSS", "BSSes"),
+            plural(self.hidden_radios, "hidden radio", "hidden radios")
+        );
+        if self.mode == Method::Cached.label() {
+            return format!(
+                "Neighbourhood: the kernel's cached scan results, not a survey: hidden networks may be missing; {heard}."
+            );
+        }
+        let how = format!(
+            "{} over {}{}",
+            plural(
+                self.rounds as usize,
+                "passive scan round",
+                "passive scan rounds"
+            ),
+            plural(self.channels, "channel", "channels"),
+            self.dwell_ms
+                .map_or(String::new(), |d| format!(" ({d} ms per channel)"))
+        );
+        if self.stable {
+            format!("Neighbourhood: complete: {how}, the last one heard nothing new; {heard}.")
+        } else {
+            format!(
+                "Neighbourhood: maybe incomplete: {how}, still growing when the {} ran out: hidden \
+                 networks may be missing; {heard}.",
+                if self.stopped == "max-rounds" {
+                    "rounds"
+                } else {
+                    "time"
+                }
+            )
+        }
+    }
 }
 
 /// One access point's channel in the plan.
@@ -152,6 +245,9 @@ pub struct ChannelsContext {
     pub samples: usize,
     pub fresh: bool,
     pub notice: Option<String>,
+    /// The coverage of each sample's survey; empty when nothing was
+    /// scanned.
+    pub scan: Vec<Coverage>,
 }
 
 impl Redact for ChannelsReport {
@@ -204,6 +300,7 @@ impl ChannelsReport {
             samples: ctx.samples,
             fresh: ctx.fresh,
             notice: ctx.notice,
+            scan: ScanCoverageEntry::new(&ctx.scan, &a.radios),
             confidence: a.confidence.label(),
             missing: a.missing.clone(),
             recommendations: a
@@ -301,6 +398,9 @@ impl ChannelsReport {
             if self.samples == 1 { "" } else { "s" },
             self.width_mhz
         )?;
+        if let Some(scan) = &self.scan {
+            writeln!(out, "{}", scan.line())?;
+        }
         let bands = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6];
         let used: Vec<Band> = bands
             .into_iter()
@@ -615,6 +715,7 @@ mod tests {
             samples: 1,
             fresh: true,
             notice: None,
+            scan: None,
             confidence: "high",
             missing: vec![],
             recommendations: vec![RecommendationEntry {
