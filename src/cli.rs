@@ -347,6 +347,9 @@ pub struct DiagnoseArgs {
     pub targets: Vec<String>,
 
     /// How long to probe (3s..10m)
+    ///
+    /// At least 3 s: fewer probes say nothing about loss. At most 10 minutes:
+    /// longer is a watch (`wifidiag watch --for`), not a diagnosis.
     #[arg(long = "for", value_name = "DURATION", default_value = "30s", value_parser = DIAGNOSE_FOR.parser())]
     pub duration: Duration,
 
@@ -821,6 +824,7 @@ mod tests {
             [
                 "channels --interval",
                 "channels --timeout",
+                "diagnose --for",
                 "scan --timeout",
                 "watch --disconnect-window",
                 "watch --for",

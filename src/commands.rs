@@ -958,6 +958,11 @@ fn local_time_text(usec: u64) -> String {
     }
 }
 
+/// The least time the survey of the neighbourhood gets, even with a short
+/// `--for` (two rounds of a passive scan of every channel take about 25 s
+/// while associated).
+const DIAGNOSE_MIN_SURVEY_SECS: u64 = 30;
+
 /// How many targets `diagnose` probes at most (each costs two probes a
 /// second for the whole run).
 const DIAGNOSE_MAX_TARGETS: usize = 8;
@@ -1061,33 +1066,40 @@ pub fn diagnose(
     let prober = std::thread::spawn(move || probes::run(&plan, |_| {}));
 
     let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
-    let (fresh, notice, method) = if args.cached {
+    let (bsses, fresh, complete, notice, method) = if args.cached {
         (
+            wifidiag::scan::analyse(&nl.scan_dump(ifindex)?),
             false,
+            true,
             Some("--cached was given".to_string()),
             "the kernel's cached scan".to_string(),
         )
     } else {
-        let started = Instant::now();
-        let (ok, why) = scan_once(
-            &nl,
-            ifindex,
-            &freqs,
-            ScanMode::Passive,
-            Duration::from_secs(40),
-        )?;
-        let method = if ok {
-            format!(
-                "a passive scan of {} channels ({:.0} s)",
-                freqs.len(),
-                started.elapsed().as_secs_f64()
-            )
-        } else {
-            "the kernel's cached scan".to_string()
+        // Passive rounds until a round hears nothing new (hidden networks
+        // answer no probe request), within the probes' time: the survey
+        // runs beside them, so it costs the diagnosis nothing extra.
+        let budget = args
+            .duration
+            .max(Duration::from_secs(DIAGNOSE_MIN_SURVEY_SECS));
+        let s = wifidiag::neighbourhood::survey(&nl, ifindex, &freqs, budget)?;
+        let c = &s.coverage;
+        let method = match c.method {
+            wifidiag::neighbourhood::Method::Cached => "the kernel's cached scan".to_string(),
+            _ => format!(
+                "{} passive scan round{} of {} channels in {:.0} s, {}",
+                c.rounds,
+                if c.rounds == 1 { "" } else { "s" },
+                c.channels,
+                c.elapsed.as_secs_f64(),
+                if c.stable {
+                    "complete (the last round heard nothing new)"
+                } else {
+                    "maybe incomplete (still growing when time ran out)"
+                }
+            ),
         };
-        (ok, why, method)
+        (s.views, c.fresh, c.stable || !c.fresh, s.notice, method)
     };
-    let bsses = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
     steps.done(&format!("heard {} networks: {method}", bsses.len()));
     let survey = nl.survey(ifindex).unwrap_or_default();
 
@@ -1168,6 +1180,7 @@ pub fn diagnose(
         scan: ScanEvidence {
             fresh,
             asked_cached: args.cached,
+            complete,
             notice,
             method,
             bsses,

@@ -181,6 +181,9 @@ pub struct ScanEvidence {
     pub fresh: bool,
     /// The user asked for the cache (`--cached`): not a shortcoming.
     pub asked_cached: bool,
+    /// The survey's last round heard nothing new (hidden networks
+    /// included); false when it was still growing at the end of its time.
+    pub complete: bool,
     /// Why not, or anything else to say about the scan.
     pub notice: Option<String>,
     /// How (`passive`, `active`, `cached`, ...), in words for the report.
