@@ -455,7 +455,9 @@ pub struct WatchArgs {
     /// At least 10s: every scan takes the radio off its channel for a moment,
     /// which disturbs the very link being measured, and watch reads the scan
     /// results every 10s anyway. At most a day: rarer scans say nothing about
-    /// the neighbours during an outage.
+    /// the neighbours during an outage. The first scan is at start; each
+    /// scan is written once as a `scan` record (what was heard), which
+    /// `channels --from-log` scores channels from.
     #[arg(long, value_name = "DURATION", value_parser = WATCH_SCAN_EVERY.parser())]
     pub scan_every: Option<Duration>,
 
