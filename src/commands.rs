@@ -338,6 +338,7 @@ pub fn channels(
     let analysis = wifidiag::channels::analyse(ChannelInputs {
         phy_channels: &phy_channels,
         samples: &samples,
+        observed: None,
         survey: &survey,
         own_ssid: own_ssid.as_ref(),
         width_mhz: args.width.mhz(),
