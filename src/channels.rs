@@ -46,6 +46,9 @@ pub const TIE_TOLERANCE: f64 = 0.05;
 /// A DFS channel (5 GHz) or a non-PSC channel (6 GHz) is recommended over
 /// the best preferred channel only when it is better by this much.
 pub const CLEARLY_BETTER_ABS: f64 = 0.5;
+/// From logs, the words for a channel say how often a neighbour heard in
+/// less than this share of the scans was there, and when.
+pub const PART_TIME_PRESENCE: f64 = 0.9;
 
 /// What the scoring is given.
 #[derive(Debug, Clone, Copy)]
@@ -653,7 +656,8 @@ fn assess_inputs(
             ));
         }
         missing.push(
-            "the logs hold no survey busy time: the score rests on the neighbours heard".to_string(),
+            "the logs hold no survey busy time: the score rests on the neighbours heard"
+                .to_string(),
         );
         missing.push(
             "the logs do not say which channels this laptop's radio and regulatory domain allow: \
@@ -953,6 +957,31 @@ fn describe_with(c: &ChannelRating, radios: &[Radio], ours: &[(usize, Option<Cha
                 .map_or(String::new(), |s| format!(", strongest {} dBm", s.0))
         ),
     };
+    // From logs: how much of the time the neighbours were there, when
+    // that was not always.
+    let part_time: Vec<String> = weighing
+        .iter()
+        .filter(|r| r.presence_by_hour.is_some() && r.presence < PART_TIME_PRESENCE)
+        .map(|r| {
+            let when = r
+                .presence_by_hour
+                .as_ref()
+                .and_then(observe::when_present)
+                .map_or(String::new(), |h| format!(", {h}"));
+            if weighing.len() == 1 {
+                format!("present in {:.0} % of the scans{when}", r.presence * 100.0)
+            } else {
+                format!(
+                    "{} present in {:.0} % of the scans{when}",
+                    r.bssids[0],
+                    r.presence * 100.0
+                )
+            }
+        })
+        .collect();
+    if !part_time.is_empty() {
+        text.push_str(&format!(" ({})", part_time.join("; ")));
+    }
     let co_channel = weighing
         .iter()
         .filter(|r| r.channel == Some(c.channel))

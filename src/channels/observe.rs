@@ -216,7 +216,10 @@ pub fn assumed_phy_channels(o: &Observations) -> Vec<PhyChannel> {
         .collect();
     let heard_band = |band: Band| heard.iter().any(|c| c.band == band);
     let mut numbers: Vec<(Band, u16, bool)> = (1..=11).map(|n| (Band::Ghz2_4, n, false)).collect();
-    if heard.iter().any(|c| c.band == Band::Ghz2_4 && c.number >= 12) {
+    if heard
+        .iter()
+        .any(|c| c.band == Band::Ghz2_4 && c.number >= 12)
+    {
         numbers.extend([(Band::Ghz2_4, 12, false), (Band::Ghz2_4, 13, false)]);
     }
     if heard_band(Band::Ghz5) {

@@ -872,6 +872,7 @@ fn the_demo_clinic_page_fits_on_one_screen() {
                     hostname: None,
                 },
                 interface: "wlan5".into(),
+                logs: None,
                 own_ssid: Some(own.clone()),
                 width_mhz: 20,
                 samples: 1,

@@ -132,7 +132,9 @@ impl Ssid {
                     i += 2;
                     continue;
                 }
-                let hex = b.get(i + 2..i + 4).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = b
+                    .get(i + 2..i + 4)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 if b.get(i + 1) == Some(&b'x') {
                     if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                         out.push(byte);
@@ -314,7 +316,12 @@ mod tests {
         ];
         for bytes in cases {
             let ssid = Ssid(bytes.to_vec());
-            assert_eq!(Ssid::from_escaped(&ssid.escaped()), ssid, "{}", ssid.escaped());
+            assert_eq!(
+                Ssid::from_escaped(&ssid.escaped()),
+                ssid,
+                "{}",
+                ssid.escaped()
+            );
         }
     }
 
