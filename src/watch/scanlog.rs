@@ -11,8 +11,9 @@
 //! - The scan completed: the record is written at once.
 //! - It did not complete within the watch's wait (a full scan takes
 //!   seconds; the watch waits one `--interval`): the record is written at
-//!   the first cache read [`SETTLE`] after the trigger, when the scan has
-//!   long finished, with the entries heard since the trigger.
+//!   the next cache read (10 s on, at least [`SETTLE`] after the trigger),
+//!   when the scan has finished, with the entries heard since the trigger.
+//!   No new scan is triggered before that record is written.
 //! - The watch could not scan (no `CAP_NET_ADMIN`, or the driver aborted
 //!   it): the kernel's cache is written at once, marked `fresh: false`
 //!   (what other programs' scans heard in the last 30 s).
@@ -20,8 +21,9 @@
 use std::time::Duration;
 
 /// How long after a trigger that has not reported completion the cache is
-/// read for the record anyway.
-pub const SETTLE: Duration = Duration::from_secs(10);
+/// read for the record anyway: less than the 10 s between cache reads, so
+/// it is the next one (a full scan takes a few seconds).
+pub const SETTLE: Duration = Duration::from_secs(8);
 
 /// What became of a triggered scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +56,13 @@ pub struct ScanLog {
 
 impl ScanLog {
     /// Whether a scan should be triggered now: at start, then once per
-    /// `every`.
+    /// `every`, and never while the last one's record is still to be
+    /// written (call [`ScanLog::record_due`] first at each cache read).
     pub fn trigger_due(&self, now: Duration, every: Duration) -> bool {
-        self.last_trigger
-            .is_none_or(|t| now.saturating_sub(t) >= every)
+        self.pending.is_none()
+            && self
+                .last_trigger
+                .is_none_or(|t| now.saturating_sub(t) >= every)
     }
 
     /// A scan was triggered at `at` and went as told.
@@ -107,6 +112,7 @@ mod tests {
             "a cron run of 5 min must scan once"
         );
         log.triggered(s(0), Triggered::Completed);
+        assert!(log.record_due(s(0)).is_some());
         assert!(!log.trigger_due(s(10), s(300)));
         assert!(!log.trigger_due(s(299), s(300)));
         assert!(log.trigger_due(s(300), s(300)));
@@ -135,7 +141,7 @@ mod tests {
         let mut log = ScanLog::default();
         log.triggered(s(0), Triggered::Running);
         assert_eq!(log.record_due(s(1)), None);
-        assert_eq!(log.record_due(s(9)), None);
+        assert_eq!(log.record_due(s(7)), None);
         assert_eq!(
             log.record_due(s(11)),
             Some(Due {
@@ -144,6 +150,20 @@ mod tests {
             })
         );
         assert_eq!(log.record_due(s(21)), None);
+    }
+
+    /// Seen in the lab: with `--scan-every 10s` each new trigger replaced
+    /// the one still settling, and no record was ever written.
+    #[test]
+    fn a_scan_still_settling_is_recorded_before_the_next_trigger() {
+        let mut log = ScanLog::default();
+        log.triggered(s(0), Triggered::Running);
+        assert!(
+            !log.trigger_due(s(10), s(10)),
+            "its record is not written yet"
+        );
+        assert!(log.record_due(s(10)).is_some());
+        assert!(log.trigger_due(s(10), s(10)));
     }
 
     #[test]

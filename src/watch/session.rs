@@ -254,6 +254,26 @@ pub fn run(
             if last_scan_snapshot.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
                 last_scan_snapshot = Some(Instant::now());
                 if let Some(index) = engine.ifindex() {
+                    // The cache for the sticky-client check, and the record
+                    // of the last scan once it has settled.
+                    if let Ok(bsses) = nl.scan_dump(index) {
+                        let views = crate::scan::analyse(&bsses);
+                        let heard = views
+                            .iter()
+                            .filter_map(|v| {
+                                Some((v.bssid, v.ssid.as_ref().map(|s| s.escaped()), v.signal?.0))
+                            })
+                            .collect();
+                        engine.handle(Input::Scan(steady.now(), heard), &mut records);
+                        record_scan(
+                            &mut scan_log,
+                            begun.elapsed(),
+                            views,
+                            &mut engine,
+                            &steady,
+                            &mut records,
+                        );
+                    }
                     if let (Some(every), Some(phy)) = (config.scan_every, engine.phy()) {
                         if scan_log.trigger_due(begun.elapsed(), every) {
                             let at = begun.elapsed();
@@ -274,24 +294,20 @@ pub fn run(
                                 }
                             };
                             scan_log.triggered(at, how);
-                        }
-                    }
-                    if let Ok(bsses) = nl.scan_dump(index) {
-                        let mut views = crate::scan::analyse(&bsses);
-                        let heard = views
-                            .iter()
-                            .filter_map(|v| {
-                                Some((v.bssid, v.ssid.as_ref().map(|s| s.escaped()), v.signal?.0))
-                            })
-                            .collect();
-                        let now = steady.now();
-                        engine.handle(Input::Scan(now, heard), &mut records);
-                        if let Some(due) = scan_log.record_due(begun.elapsed()) {
-                            if let Some(age) = due.max_age {
-                                crate::scan::drop_older_than(&mut views, age);
+                            // Completed or impossible: the record now.
+                            if how != Triggered::Running {
+                                if let Ok(bsses) = nl.scan_dump(index) {
+                                    let views = crate::scan::analyse(&bsses);
+                                    record_scan(
+                                        &mut scan_log,
+                                        begun.elapsed(),
+                                        views,
+                                        &mut engine,
+                                        &steady,
+                                        &mut records,
+                                    );
+                                }
                             }
-                            let heard = views.iter().map(ScanHeard::from).collect();
-                            engine.handle(Input::ScanRecord(now, due.fresh, heard), &mut records);
                         }
                     }
                 }
@@ -331,6 +347,24 @@ pub fn run(
         sink.finish()?;
     }
     Ok(stop_reason)
+}
+
+/// Hands the engine a `scan` record of `views` when one is due.
+fn record_scan(
+    scan_log: &mut ScanLog,
+    elapsed: Duration,
+    mut views: Vec<crate::scan::BssView>,
+    engine: &mut Engine,
+    steady: &SteadyClock,
+    records: &mut Vec<Record>,
+) {
+    if let Some(due) = scan_log.record_due(elapsed) {
+        if let Some(age) = due.max_age {
+            crate::scan::drop_older_than(&mut views, age);
+        }
+        let heard = views.iter().map(ScanHeard::from).collect();
+        engine.handle(Input::ScanRecord(steady.now(), due.fresh, heard), records);
+    }
 }
 
 /// The kernel event needs what only a dump says: after a connect, the
