@@ -249,9 +249,7 @@ mod tests {
     #[test]
     fn hours_present_are_named_as_ranges() {
         let mut by_hour = [Some(0.0); 24];
-        for h in 11..14 {
-            by_hour[h] = Some(0.9);
-        }
+        by_hour[11..14].fill(Some(0.9));
         assert_eq!(when_present(&by_hour).as_deref(), Some("11:00–14:00"));
         // Round midnight, and an hour without samples breaks nothing.
         let mut by_hour = [Some(0.0); 24];
