@@ -162,7 +162,13 @@ pub enum Command {
                       network uses its current channel and the best alternatives; --all adds \
                       the full per-channel table of every band, --json has everything.\n\n\
                       Triggering scans needs CAP_NET_ADMIN (root); without it the kernel's \
-                      cached results are used and the confidence drops."
+                      cached results are used and the confidence drops.\n\n\
+                      --from-log FILE... scores from the scans that watch --scan-every \
+                      recorded in its logs instead, on any machine: no scan, no netlink, no \
+                      interface needed. Each neighbour then weighs by the share of the logged \
+                      scans it was heard in, and the page says when (local hours) a neighbour \
+                      heard only part of the time is there. Exit status 8 when the logs hold \
+                      no scan record."
     )]
     Channels(ChannelsArgs),
 
@@ -541,7 +547,9 @@ pub struct WatchArgs {
     /// At least 10s: every scan takes the radio off its channel for a moment,
     /// which disturbs the very link being measured, and watch reads the scan
     /// results every 10s anyway. At most a day: rarer scans say nothing about
-    /// the neighbours during an outage.
+    /// the neighbours during an outage. The first scan is at start; each
+    /// scan is written once as a `scan` record (what was heard), which
+    /// `channels --from-log` scores channels from.
     #[arg(long, value_name = "DURATION", value_parser = WATCH_SCAN_EVERY.parser())]
     pub scan_every: Option<Duration>,
 
@@ -662,6 +670,23 @@ pub struct ChannelsArgs {
     /// (or recommendation), your current channels and the best alternatives.
     #[arg(long)]
     pub all: bool,
+
+    /// Score from the scans recorded in watch logs instead of scanning
+    ///
+    /// Reads the `scan` records that `watch --scan-every --log FILE` wrote,
+    /// streaming (a month of logs is fine): no scan is triggered and no
+    /// netlink socket opened, so it runs on any machine. The channels the
+    /// radio may use are not in the logs: 2.4 GHz 1-11 (12-13 when heard),
+    /// 5 GHz 36-64, 100-144 (DFS from 52) and 149-165 when 5 GHz was heard,
+    /// 6 GHz when heard are assumed. Presence by hour is in the local time
+    /// of this machine (set TZ for the site's zone).
+    #[arg(
+        long = "from-log",
+        value_name = "FILE",
+        num_args = 1..,
+        conflicts_with_all = ["iface", "samples", "passive", "interval", "timeout"]
+    )]
+    pub from_log: Vec<std::path::PathBuf>,
 
     /// Time allowed for each survey (1s..10m)
     ///

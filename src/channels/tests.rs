@@ -72,6 +72,7 @@ fn inputs<'a>(
     ChannelInputs {
         phy_channels: phy,
         samples,
+        observed: None,
         survey: &[],
         own_ssid: own,
         width_mhz: 20,
@@ -871,6 +872,7 @@ fn the_demo_clinic_page_fits_on_one_screen() {
                     hostname: None,
                 },
                 interface: "wlan5".into(),
+                logs: None,
                 own_ssid: Some(own.clone()),
                 width_mhz: 20,
                 samples: 1,
@@ -977,6 +979,7 @@ fn a_hidden_radio_weighs_like_a_visible_one_and_is_counted() {
                 hostname: None,
             },
             interface: "wlan4".into(),
+            logs: None,
             own_ssid: Some(own.clone()),
             width_mhz: 20,
             samples: 1,
@@ -1027,6 +1030,7 @@ fn an_unstable_or_cached_survey_says_hidden_networks_may_be_missing() {
                     hostname: None,
                 },
                 interface: "wlan4".into(),
+                logs: None,
                 own_ssid: None,
                 width_mhz: 20,
                 samples: 1,
@@ -1063,5 +1067,99 @@ fn an_unstable_or_cached_survey_says_hidden_networks_may_be_missing() {
     assert!(
         cached.contains("Neighbourhood: the kernel's cached scan results, not a survey"),
         "{cached}"
+    );
+}
+
+/// Issue 15: from logs, a neighbour weighs by the share of samples it was
+/// heard in, and its presence is told by local hour of the day.
+#[test]
+fn a_neighbour_heard_in_one_sample_of_ten_weighs_a_tenth() {
+    use observe::{Observations, SampleTime};
+    let phy = phy_2g(false);
+    let always = g20([1, 0], 1, -50, "Pharmacy");
+    let lunch = g20([2, 0], 11, -50, "Cafe");
+    let mut o = Observations::default();
+    for i in 0..10u8 {
+        let hour = 8 + i; // 08:00 … 17:00, one scan an hour
+        let mut scan = vec![always.clone()];
+        if hour == 12 {
+            scan.push(lunch.clone());
+        }
+        let when = SampleTime {
+            ts_ms: 1_796_000_000_000 + u64::from(i) * 3_600_000,
+            hour,
+            day: 20261203,
+        };
+        o.add(&scan, Some(when));
+    }
+    let a = analyse(ChannelInputs {
+        observed: Some(&o),
+        ..inputs(&phy, &[], None)
+    });
+    let weight_on = |n: u16, mac: u8| {
+        a.channels
+            .iter()
+            .find(|c| c.channel == ch(Band::Ghz2_4, n))
+            .unwrap()
+            .contributors
+            .iter()
+            .find(|c| a.radios[c.radio].bssids[0].0[4] == mac)
+            .unwrap()
+            .weight
+    };
+    let (w_always, w_lunch) = (weight_on(1, 1), weight_on(11, 2));
+    assert!(
+        (w_lunch - w_always / 10.0).abs() < 0.01,
+        "always-on {w_always}, lunch-only {w_lunch}"
+    );
+    let cafe = a.radios.iter().find(|r| r.bssids[0].0[4] == 2).unwrap();
+    assert!((cafe.presence - 0.1).abs() < 1e-9);
+    let by_hour = cafe.presence_by_hour.expect("hours from log samples");
+    assert_eq!(by_hour[12], Some(1.0));
+    assert_eq!(by_hour[9], Some(0.0));
+    assert_eq!(by_hour[3], None, "no sample at 03:00");
+    assert_eq!(
+        observe::when_present(&by_hour).as_deref(),
+        Some("12:00–13:00")
+    );
+    let pharmacy = a.radios.iter().find(|r| r.bssids[0].0[4] == 1).unwrap();
+    assert_eq!(pharmacy.presence, 1.0);
+    assert_eq!(
+        observe::when_present(&pharmacy.presence_by_hour.unwrap()),
+        None
+    );
+    // Ten samples on one day: two steps short of high confidence.
+    assert_eq!(a.confidence, Confidence::Low);
+    // The café there a tenth of the time weighs on 11 far less than the
+    // pharmacy always on 1.
+    assert!(score(&a, Band::Ghz2_4, 11) < score(&a, Band::Ghz2_4, 1));
+}
+
+#[test]
+fn log_confidence_grows_with_samples_and_days() {
+    use observe::{Observations, SampleTime};
+    let phy = phy_2g(false);
+    let conf = |samples: usize, days: u32| {
+        let mut o = Observations::default();
+        for i in 0..samples {
+            let when = SampleTime {
+                ts_ms: i as u64 * 300_000,
+                hour: (i % 24) as u8,
+                day: 20261201 + (i as u32 % days),
+            };
+            o.add(&[g20([1, 0], 1, -50, "x")], Some(when));
+        }
+        analyse(ChannelInputs {
+            observed: Some(&o),
+            ..inputs(&phy, &[], None)
+        })
+        .confidence
+    };
+    assert_eq!(conf(20, 1), Confidence::Low);
+    assert_eq!(conf(LOG_CONFIDENT_SAMPLES, 1), Confidence::Medium);
+    assert_eq!(conf(20, LOG_CONFIDENT_DAYS as u32), Confidence::Medium);
+    assert_eq!(
+        conf(LOG_CONFIDENT_SAMPLES, LOG_CONFIDENT_DAYS as u32),
+        Confidence::High
     );
 }

@@ -146,6 +146,7 @@ fn analyse(bsses: &[BssView], phy: &[crate::model::PhyChannel]) -> Option<Channe
     Some(channels::analyse(ChannelInputs {
         phy_channels: phy,
         samples: &samples,
+        observed: None,
         survey: &[],
         own_ssid: Some(&own),
         width_mhz: 20,
