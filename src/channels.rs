@@ -69,8 +69,9 @@ pub struct ChannelInputs<'a> {
     pub fresh: bool,
 }
 
-/// How sure the recommendation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How sure a recommendation (or `diagnose`'s headline) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Confidence {
     Low,
     Medium,

@@ -12,6 +12,10 @@ wifidiag tells a technician why a Wi-Fi client keeps losing its server. \
 It reads the wireless state straight from the kernel (nl80211), and reports \
 it as tables for people or as versioned JSON for tickets and scripts.
 
+Start with `wifidiag diagnose --target YOUR-SERVER:PORT`: one run of about 35 \
+seconds checks the link, the radio, the network path and the last 24 hours, \
+and names the most likely cause. The other commands show each part in depth.
+
 It only observes: it never reconfigures the interface it measures.";
 
 /// Top-level command line.

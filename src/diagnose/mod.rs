@@ -115,24 +115,8 @@ pub struct Check {
     pub cause: Option<Cause>,
 }
 
-/// How sure the headline is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl Confidence {
-    pub fn label(self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-}
+/// How sure the headline is (the same scale as `channels`' recommendations).
+pub use crate::channels::Confidence;
 
 /// The verdict at the top of the page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
