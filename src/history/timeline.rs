@@ -491,9 +491,16 @@ fn find_episodes(events: &[Event]) -> Vec<Episode> {
         let from = bssid_of(loss_kind);
         match (end, reconnected_to) {
             (Some(t), Some(to)) => {
-                let gap = secs(t.saturating_sub(e.usec));
-                if to.is_some() && to != from {
+                let gap_us = t.saturating_sub(e.usec);
+                let gap = secs(gap_us);
+                if to.is_some() && to != from && gap_us <= ROAM_GAP_US {
                     summary.push_str(&format!("; roamed to {} after {gap}", mac(to)));
+                } else if to.is_some() && to != from {
+                    // Too long for a roam (roams[] leaves it out too).
+                    summary.push_str(&format!(
+                        "; reconnected to another access point, {}, after {gap}",
+                        mac(to)
+                    ));
                 } else {
                     summary.push_str(&format!("; reconnected after {gap}"));
                 }

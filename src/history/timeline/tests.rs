@@ -696,3 +696,49 @@ fn leaving_on_purpose_is_no_outage_unless_something_failed_first() {
     let h = t.finish(vec![]);
     assert_eq!(h.episodes.len(), 1);
 }
+
+/// A reconnect to another access point after longer than a roam may take
+/// is not told as a roam in the episode either (roams[] and the summary
+/// agree).
+#[test]
+fn a_late_reconnect_elsewhere_is_no_roam_in_the_summary_either() {
+    let mut t = Timeline::new();
+    let connected = |b| FactKind::Connected {
+        bssid: Some(b),
+        ssid: None,
+    };
+    t.push(
+        at(0.0),
+        Origin::WpaSupplicant,
+        fact("wlan2", connected(AP1)),
+        "CONNECTED",
+    );
+    t.push(
+        at(10.0),
+        Origin::Kernel,
+        fact(
+            "wlan2",
+            FactKind::Deauth {
+                bssid: Some(AP1),
+                reason: 3,
+                by: Initiator::Ap,
+            },
+        ),
+        "deauthenticated",
+    );
+    t.push(
+        at(30.7),
+        Origin::WpaSupplicant,
+        fact("wlan2", connected(AP6)),
+        "CONNECTED",
+    );
+    let h = t.finish(vec![]);
+    assert!(h.roams.is_empty(), "{:?}", h.roams);
+    assert_eq!(h.episodes.len(), 1);
+    let s = &h.episodes[0].summary;
+    assert!(!s.contains("roamed"), "{s}");
+    assert!(
+        s.contains("reconnected to another access point, 02:00:00:00:01:00, after 20.7 s"),
+        "{s}"
+    );
+}
