@@ -521,7 +521,8 @@ pub struct WatchArgs {
     /// Rewritten at start, with every written sample (--sample-every), every
     /// probe state change and outage, and at the end, through a temporary
     /// file and a rename in the same directory, so a reader never sees half
-    /// of it. Created 0644 (node_exporter runs as its own user). A failed
+    /// of it. Mode 0644 whatever the umask (node_exporter runs as its own
+    /// user). A failed
     /// write warns once and is retried; it never ends the watch. README:
     /// "Metrics for Prometheus" lists the metrics.
     #[arg(long, value_name = "FILE")]

@@ -44,7 +44,7 @@
 //! - `by`: `ap`, `local`;
 //! - `reason`: the 802.11 reason code as a number, for the codes the
 //!   standard defines (1 to 71, [`reason_label`]), and `other` for any
-//!   other value: at most 69 values;
+//!   other value: at most 72 values;
 //! - `role`: `gateway`, `dns`, `target`;
 //! - `target`: the `--target`s (at most 32, watch's own cap), plus the one
 //!   current gateway and the one current DNS probe: a gateway that changes
@@ -72,10 +72,13 @@ use std::ffi::CString;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-/// Permission bits of the metrics file, before the umask: node_exporter
-/// runs as its own user (`prometheus` on Debian) and must read it.
+/// Permission bits of the metrics file, whatever the umask (the example
+/// unit's `UMask=0027` would make it unreadable): node_exporter runs as its
+/// own user (`prometheus` on Debian) and must read it, and it serves the
+/// content to whoever can scrape it anyway.
 pub const FILE_MODE: u32 = 0o644;
 
 /// Every cause, in the order the file lists them.
@@ -447,6 +450,8 @@ impl MetricsFile {
             other => other,
         }
         .map_err(fail("creating the temporary file"))?;
+        file.set_permissions(std::fs::Permissions::from_mode(FILE_MODE))
+            .map_err(fail("setting the temporary file's mode"))?;
         file.write_all(text.as_bytes())
             .map_err(fail("writing the temporary file"))?;
         file.sync_all()
