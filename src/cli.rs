@@ -522,9 +522,8 @@ pub struct WatchArgs {
     /// probe state change and outage, and at the end, through a temporary
     /// file and a rename in the same directory, so a reader never sees half
     /// of it. Mode 0644 whatever the umask (node_exporter runs as its own
-    /// user). A failed
-    /// write warns once and is retried; it never ends the watch. README:
-    /// "Metrics for Prometheus" lists the metrics.
+    /// user). A failed write warns once and is retried; it never ends the
+    /// watch. README: "Metrics for Prometheus" lists the metrics.
     #[arg(long, value_name = "FILE")]
     pub metrics_file: Option<std::path::PathBuf>,
 
