@@ -11,6 +11,7 @@ use crate::freq::{self, Band, Channel};
 use crate::model::{Dbm, MacAddr, Mhz, PhyChannel, Ssid, SurveyEntry};
 use crate::output::round_to;
 use crate::scan::{self, BssView};
+use observe::Observations;
 use std::collections::BTreeMap;
 
 /// Received power (dBm) at which a neighbour counts half: the signal weight
@@ -45,6 +46,9 @@ pub const TIE_TOLERANCE: f64 = 0.05;
 /// A DFS channel (5 GHz) or a non-PSC channel (6 GHz) is recommended over
 /// the best preferred channel only when it is better by this much.
 pub const CLEARLY_BETTER_ABS: f64 = 0.5;
+/// From logs, the words for a channel say how often a neighbour heard in
+/// less than this share of the scans was there, and when.
+pub const PART_TIME_PRESENCE: f64 = 0.9;
 
 /// What the scoring is given.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +57,8 @@ pub struct ChannelInputs<'a> {
     pub phy_channels: &'a [PhyChannel],
     /// One decoded scan per sample (`--samples N`).
     pub samples: &'a [Vec<BssView>],
+    /// Samples already merged (`--from-log`): used instead of `samples`.
+    pub observed: Option<&'a Observations>,
     /// Survey of the radio; may be empty.
     pub survey: &'a [SurveyEntry],
     /// The user's own network: excluded from interference, shown apart.
@@ -63,8 +69,9 @@ pub struct ChannelInputs<'a> {
     pub fresh: bool,
 }
 
-/// How sure the recommendation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How sure a recommendation (or `diagnose`'s headline) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Confidence {
     Low,
     Medium,
@@ -97,6 +104,10 @@ pub struct Radio {
     pub utilization_pct: Option<f64>,
     /// Share of the samples it was seen in (0..1].
     pub presence: f64,
+    /// Per local hour of the day, the share of that hour's samples it was
+    /// heard in (`None`: no sample in that hour); only for samples read
+    /// from logs.
+    pub presence_by_hour: Option<[Option<f64>; 24]>,
     /// Part of the user's own network (own SSID, or a virtual BSS of a
     /// radio that serves it).
     pub own: bool,
@@ -337,51 +348,47 @@ fn overlap(r: &Radio, block: &Block) -> f64 {
 /// Merges the samples into radios (presence, mean signal, max load) and
 /// marks the user's own network.
 pub fn merge_radios(samples: &[Vec<BssView>], own_ssid: Option<&Ssid>) -> Vec<Radio> {
-    let n = samples.len().max(1) as f64;
-    // Per BSSID: the last view, the samples seen in, the summed mW.
-    let mut by_bssid: BTreeMap<MacAddr, (BssView, usize, f64, usize)> = BTreeMap::new();
-    for sample in samples {
-        for v in sample {
-            let entry = by_bssid
-                .entry(v.bssid)
-                .or_insert_with(|| (v.clone(), 0, 0.0, 0));
-            entry.1 += 1;
-            if let Some(s) = v.signal {
-                entry.2 += s.milliwatts();
-                entry.3 += 1;
-            }
-            if v.channel_utilization_pct.is_some() {
-                entry.0.channel_utilization_pct = v.channel_utilization_pct;
-            }
-        }
-    }
+    radios_of(&Observations::from_samples(samples), own_ssid)
+}
+
+/// The radios of everything observed: per BSSID its presence (share of the
+/// samples it was heard in) and mean signal (in mW), grouped into radios.
+pub fn radios_of(o: &Observations, own_ssid: Option<&Ssid>) -> Vec<Radio> {
+    let n = o.samples.max(1) as f64;
     let mut merged: Vec<BssView> = Vec::new();
-    let mut presence: BTreeMap<MacAddr, f64> = BTreeMap::new();
-    for (bssid, (mut view, seen, mw, with_signal)) in by_bssid {
-        if with_signal > 0 {
-            let mean = mw / with_signal as f64;
+    let mut presence: BTreeMap<MacAddr, (f64, [u32; 24])> = BTreeMap::new();
+    for (bssid, seen) in &o.by_bssid {
+        let mut view = seen.view.clone();
+        if seen.with_signal > 0 {
+            let mean = seen.mw / seen.with_signal as f64;
             view.signal = Some(Dbm((10.0 * mean.log10()).round() as i32));
         }
-        presence.insert(bssid, seen as f64 / n);
+        presence.insert(*bssid, (seen.samples as f64 / n, seen.hours));
         merged.push(view);
     }
     scan::group_radios(&mut merged, &[]);
-    let mut radios: BTreeMap<usize, Radio> = BTreeMap::new();
+    let mut radios: BTreeMap<usize, (Radio, [u32; 24])> = BTreeMap::new();
     for v in &merged {
-        let r = radios.entry(v.radio).or_insert_with(|| Radio {
-            bssids: Vec::new(),
-            ssids: Vec::new(),
-            hidden_bsses: 0,
-            freq: v.freq,
-            channel: v.freq.channel(),
-            width_mhz: v.width_mhz,
-            center_freq: v.center_freq,
-            center_freq2: v.center_freq2,
-            signal: None,
-            utilization_pct: None,
-            presence: 0.0,
-            own: false,
-            associated: false,
+        let (r, hours) = radios.entry(v.radio).or_insert_with(|| {
+            (
+                Radio {
+                    bssids: Vec::new(),
+                    ssids: Vec::new(),
+                    hidden_bsses: 0,
+                    freq: v.freq,
+                    channel: v.freq.channel(),
+                    width_mhz: v.width_mhz,
+                    center_freq: v.center_freq,
+                    center_freq2: v.center_freq2,
+                    signal: None,
+                    utilization_pct: None,
+                    presence: 0.0,
+                    presence_by_hour: None,
+                    own: false,
+                    associated: false,
+                },
+                [0; 24],
+            )
         });
         r.associated |= v.associated;
         r.bssids.push(v.bssid);
@@ -404,9 +411,23 @@ pub fn merge_radios(samples: &[Vec<BssView>], own_ssid: Option<&Ssid>) -> Vec<Ra
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        r.presence = r.presence.max(presence[&v.bssid]);
+        let (p, h) = presence[&v.bssid];
+        // The radio is there when any of its BSSes is: the best-heard one
+        // stands for it, hour by hour too.
+        r.presence = r.presence.max(p);
+        for (mine, theirs) in hours.iter_mut().zip(h) {
+            *mine = (*mine).max(theirs);
+        }
     }
-    radios.into_values().collect()
+    radios
+        .into_values()
+        .map(|(mut r, hours)| {
+            r.presence_by_hour = o
+                .sample_hours
+                .map(|samples| observe::presence_by_hour(&hours, &samples));
+            r
+        })
+        .collect()
 }
 
 /// The own access point a band's channel scores are computed for: the one
@@ -422,7 +443,15 @@ pub fn subject_radio(radios: &[Radio], band: Band) -> Option<usize> {
 
 /// Scores every channel and recommends one per band.
 pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
-    let radios = merge_radios(input.samples, input.own_ssid);
+    let live;
+    let observed = match input.observed {
+        Some(o) => o,
+        None => {
+            live = Observations::from_samples(input.samples);
+            &live
+        }
+    };
+    let radios = radios_of(observed, input.own_ssid);
     let allowed: BTreeMap<Channel, &PhyChannel> = input
         .phy_channels
         .iter()
@@ -539,7 +568,7 @@ pub fn analyse(input: ChannelInputs<'_>) -> ChannelAnalysis {
         c.summary = text;
     }
 
-    let (missing, confidence) = assess_inputs(&input, &channels);
+    let (missing, confidence) = assess_inputs(&input, observed, &channels);
     let recommendations = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6]
         .into_iter()
         .filter_map(|band| recommend(band, &input, &radios, &channels, &allowed, confidence))
@@ -583,42 +612,84 @@ fn block_flag(
         .any(|m| allowed.get(m).is_some_and(|c| flag(c)))
 }
 
+/// From logs, confidence is high only with at least this many samples
+/// over at least [`LOG_CONFIDENT_DAYS`] distinct days; one step down for
+/// each that is short (both: low). A neighbour that comes at lunch or on
+/// market days shows only over many samples and several days.
+pub const LOG_CONFIDENT_SAMPLES: usize = 100;
+pub const LOG_CONFIDENT_DAYS: usize = 5;
+
 /// Which inputs were missing, and the confidence that follows: start at
 /// high, one step down for each of: results not fresh; a single sample;
-/// no survey busy time. Two or more steps down is low.
+/// no survey busy time. Two or more steps down is low. From logs: one step
+/// down for fewer than [`LOG_CONFIDENT_SAMPLES`] samples, one for fewer
+/// than [`LOG_CONFIDENT_DAYS`] days.
 fn assess_inputs(
     input: &ChannelInputs<'_>,
+    observed: &Observations,
     channels: &[ChannelRating],
 ) -> (Vec<String>, Confidence) {
     let mut missing = Vec::new();
     let mut steps = 0;
-    if !input.fresh {
-        steps += 1;
+    if input.observed.is_some() {
+        let (n, days) = (observed.samples, observed.days.len());
+        if n < LOG_CONFIDENT_SAMPLES {
+            steps += 1;
+            missing.push(format!(
+                "{n} scan{} in the logs: {LOG_CONFIDENT_SAMPLES} or more make the presence of \
+                 neighbours that come and go reliable (watch --scan-every over longer)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if days < LOG_CONFIDENT_DAYS {
+            steps += 1;
+            missing.push(format!(
+                "scans from {days} day{} only: neighbours of some days of the week may be missed \
+                 ({LOG_CONFIDENT_DAYS} or more distinct days give high confidence)",
+                if days == 1 { "" } else { "s" }
+            ));
+        }
+        if observed.cached_samples > 0 {
+            missing.push(format!(
+                "{} of the {n} logged scans were the kernel's cache (the watch could not scan: \
+                 run it as root for scans of its own)",
+                observed.cached_samples
+            ));
+        }
         missing.push(
-            "the scan results were the kernel's cache, not a fresh scan (run as root for a fresh one)"
+            "the logs hold no survey busy time: the score rests on the neighbours heard"
                 .to_string(),
         );
-    }
-    if input.samples.len() < 2 {
-        steps += 1;
         missing.push(
-            "a single scan: neighbours that come and go may be missed (use --samples 5)"
+            "the logs do not say which channels this laptop's radio and regulatory domain allow: \
+             assumed 2.4 GHz 1–11 (12–13 when heard), 5 GHz 36–64, 100–144 (DFS from 52) and \
+             149–165 when 5 GHz was heard, 6 GHz when heard"
                 .to_string(),
         );
+    } else {
+        if !input.fresh {
+            steps += 1;
+            missing.push(
+                "the scan results were the kernel's cache, not a fresh scan (run as root for a fresh one)"
+                    .to_string(),
+            );
+        }
+        if observed.samples < 2 {
+            steps += 1;
+            missing.push(
+                "a single survey: neighbours that come and go may be missed (use --samples 5)"
+                    .to_string(),
+            );
+        }
+        if channels.iter().all(|c| c.busy_pct.is_none()) {
+            steps += 1;
+            missing.push(
+                "no survey busy time from the driver: the score rests on the neighbours seen"
+                    .to_string(),
+            );
+        }
     }
-    if channels.iter().all(|c| c.busy_pct.is_none()) {
-        steps += 1;
-        missing.push(
-            "no survey busy time from the driver: the score rests on the neighbours seen"
-                .to_string(),
-        );
-    }
-    let any_load = input
-        .samples
-        .iter()
-        .flatten()
-        .any(|b| b.channel_utilization_pct.is_some());
-    if !any_load {
+    if !observed.any_load {
         missing.push(format!(
             "no neighbour advertises BSS Load: their load is assumed at {:.0} %",
             (LOAD_UNKNOWN - LOAD_BASE) * 100.0
@@ -887,6 +958,31 @@ fn describe_with(c: &ChannelRating, radios: &[Radio], ours: &[(usize, Option<Cha
                 .map_or(String::new(), |s| format!(", strongest {} dBm", s.0))
         ),
     };
+    // From logs: how much of the time the neighbours were there, when
+    // that was not always.
+    let part_time: Vec<String> = weighing
+        .iter()
+        .filter(|r| r.presence_by_hour.is_some() && r.presence < PART_TIME_PRESENCE)
+        .map(|r| {
+            let when = r
+                .presence_by_hour
+                .as_ref()
+                .and_then(observe::when_present)
+                .map_or(String::new(), |h| format!(", {h}"));
+            if weighing.len() == 1 {
+                format!("present in {:.0} % of the scans{when}", r.presence * 100.0)
+            } else {
+                format!(
+                    "{} present in {:.0} % of the scans{when}",
+                    r.bssids[0],
+                    r.presence * 100.0
+                )
+            }
+        })
+        .collect();
+    if !part_time.is_empty() {
+        text.push_str(&format!(" ({})", part_time.join("; ")));
+    }
     let co_channel = weighing
         .iter()
         .filter(|r| r.channel == Some(c.channel))
@@ -920,6 +1016,7 @@ fn describe_with(c: &ChannelRating, radios: &[Radio], ours: &[(usize, Option<Cha
     text
 }
 
+pub mod observe;
 pub mod plan;
 #[cfg(test)]
 mod tests;

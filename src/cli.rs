@@ -12,6 +12,10 @@ wifidiag tells a technician why a Wi-Fi client keeps losing its server. \
 It reads the wireless state straight from the kernel (nl80211), and reports \
 it as tables for people or as versioned JSON for tickets and scripts.
 
+Start with `wifidiag diagnose --target YOUR-SERVER:PORT`: one run of about 35 \
+seconds checks the link, the radio, the network path and the last 24 hours, \
+and names the most likely cause. The other commands show each part in depth.
+
 It only observes: it never reconfigures the interface it measures.";
 
 /// Top-level command line.
@@ -149,8 +153,12 @@ pub enum Command {
                       network, and how sure the recommendation is.\n\n\
                       The evidence: the neighbour radios from scans (their real spectrum, \
                       signal strength, advertised BSS Load, and how often they were seen \
-                      over --samples scans), and the driver's survey busy time when it \
-                      reports one. Your own access points (the connected SSID, or --ssid) \
+                      over --samples surveys), and the driver's survey busy time when it \
+                      reports one. Each survey hears the whole neighbourhood, hidden networks \
+                      included (they answer no probe, only their beacons tell of them): it \
+                      listens (passive scans, nothing transmitted) and repeats the scan until \
+                      one hears no new access point, within --timeout; the page and the JSON \
+                      say how many rounds it took and whether the set was stable. Your own access points (the connected SSID, or --ssid) \
                       contend with each other like neighbours; a plan gives each of them a \
                       channel, moving as few as possible. Lower score = less \
                       congested; the model is documented in docs/channel-scoring.md.\n\n\
@@ -158,7 +166,13 @@ pub enum Command {
                       network uses its current channel and the best alternatives; --all adds \
                       the full per-channel table of every band, --json has everything.\n\n\
                       Triggering scans needs CAP_NET_ADMIN (root); without it the kernel's \
-                      cached results are used and the confidence drops."
+                      cached results are used and the confidence drops.\n\n\
+                      --from-log FILE... scores from the scans that watch --scan-every \
+                      recorded in its logs instead, on any machine: no scan, no netlink, no \
+                      interface needed. Each neighbour then weighs by the share of the logged \
+                      scans it was heard in, and the page says when (local hours) a neighbour \
+                      heard only part of the time is there. Exit status 8 when the logs hold \
+                      no scan record."
     )]
     Channels(ChannelsArgs),
 
@@ -343,6 +357,9 @@ pub struct DiagnoseArgs {
     pub targets: Vec<String>,
 
     /// How long to probe (3s..10m)
+    ///
+    /// At least 3 s: fewer probes say nothing about loss. At most 10 minutes:
+    /// longer is a watch (`wifidiag watch --for`), not a diagnosis.
     #[arg(long = "for", value_name = "DURATION", default_value = "30s", value_parser = DIAGNOSE_FOR.parser())]
     pub duration: Duration,
 
@@ -547,7 +564,9 @@ pub struct WatchArgs {
     /// At least 10s: every scan takes the radio off its channel for a moment,
     /// which disturbs the very link being measured, and watch reads the scan
     /// results every 10s anyway. At most a day: rarer scans say nothing about
-    /// the neighbours during an outage.
+    /// the neighbours during an outage. The first scan is at start; each
+    /// scan is written once as a `scan` record (what was heard), which
+    /// `channels --from-log` scores channels from.
     #[arg(long, value_name = "DURATION", value_parser = WATCH_SCAN_EVERY.parser())]
     pub scan_every: Option<Duration>,
 
@@ -631,22 +650,25 @@ pub struct ChannelsArgs {
     /// The wireless interface (default: the connected station interface, else the first)
     pub iface: Option<String>,
 
-    /// Number of scans to combine (neighbours that come and go count by how often they were seen)
+    /// Number of surveys to combine (neighbours that come and go count by how often they were heard)
+    ///
+    /// Each survey is complete on its own: passive scans repeated until one
+    /// hears no new access point (see --timeout). A neighbour heard in 2 of 4
+    /// surveys counts half.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub samples: u32,
 
-    /// Listen only: send no probe requests (finds hidden networks reliably)
+    /// Listen only: send no probe requests (the default now; kept for scripts)
     ///
-    /// Each channel is listened to for about a beacon interval instead of
-    /// probed: the scan takes longer (and keeps the radio off its own channel
-    /// longer), but transmits nothing and hears every beaconing network,
-    /// including hidden ones an active scan can miss.
+    /// Every survey listens (passive scans), so that hidden networks, which
+    /// answer no probe request, are heard by their beacons; this flag changes
+    /// nothing.
     #[arg(long)]
     pub passive: bool,
 
-    /// Pause between scans (0s..1h)
+    /// Pause between surveys (0s..1h)
     ///
-    /// 0s scans back to back. At most an hour: samples further apart describe
+    /// 0s surveys back to back. At most an hour: samples further apart describe
     /// different situations, not one channel's congestion.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = CHANNELS_INTERVAL.parser())]
     pub interval: Duration,
@@ -666,10 +688,31 @@ pub struct ChannelsArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// How long to wait for each scan to complete (1s..10m)
+    /// Score from the scans recorded in watch logs instead of scanning
     ///
-    /// A scan of every channel takes seconds (about 8s in an emulator); a
-    /// driver that has not finished after 10 minutes never will.
+    /// Reads the `scan` records that `watch --scan-every --log FILE` wrote,
+    /// streaming (a month of logs is fine): no scan is triggered and no
+    /// netlink socket opened, so it runs on any machine. The channels the
+    /// radio may use are not in the logs: 2.4 GHz 1-11 (12-13 when heard),
+    /// 5 GHz 36-64, 100-144 (DFS from 52) and 149-165 when 5 GHz was heard,
+    /// 6 GHz when heard are assumed. Presence by hour is in the local time
+    /// of this machine (set TZ for the site's zone).
+    #[arg(
+        long = "from-log",
+        value_name = "FILE",
+        num_args = 1..,
+        conflicts_with_all = ["iface", "samples", "passive", "interval", "timeout"]
+    )]
+    pub from_log: Vec<std::path::PathBuf>,
+
+    /// Time allowed for each survey (1s..10m)
+    ///
+    /// A survey scans every channel, then again, until a scan hears no new
+    /// access point; another scan starts only when it is expected to end
+    /// within this time (the longest scan so far is the estimate), and a scan
+    /// not complete by then ends the survey. A full passive scan takes about
+    /// 13s in the lab's emulator while associated, so the default allows the
+    /// two a stable survey needs there.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = SCAN_TIMEOUT.parser())]
     pub timeout: Duration,
 }
@@ -823,6 +866,7 @@ mod tests {
             [
                 "channels --interval",
                 "channels --timeout",
+                "diagnose --for",
                 "scan --timeout",
                 "watch --disconnect-window",
                 "watch --for",

@@ -298,6 +298,9 @@ pub fn channels(
     opts: &Output,
     args: &ChannelsArgs,
 ) -> anyhow::Result<ExitCode> {
+    if !args.from_log.is_empty() {
+        return channels_from_log(out, opts, args);
+    }
     let nl = Nl80211::open()?;
     let iface = pick_station(nl.interface_dump()?, args.iface.as_deref())?;
     let name = iface.name.clone().unwrap_or_default();
@@ -305,34 +308,28 @@ pub fn channels(
     let phy_channels = nl.phy_channels(iface.phy)?;
     let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
 
+    // Each sample is a survey of the whole neighbourhood, hidden networks
+    // included: passive scans repeated until one hears nothing new, within
+    // --timeout (see wifidiag::neighbourhood).
     let total = args.samples as usize;
     let bar = progress::bar(total as u64, &format!("scanning on {name}"));
+    let spinner = (total == 1).then(|| progress::spinner(&format!("surveying from {name}")));
     let mut samples = Vec::with_capacity(total);
-    let mut fresh = true;
+    let mut surveys = Vec::with_capacity(total);
     let mut notice = None;
     for i in 0..total {
         if i > 0 {
             std::thread::sleep(args.interval);
         }
-        // Once a scan is refused, the rest are too: use the cache.
-        let started = std::time::Instant::now();
-        if fresh {
-            let (ok, why) = scan_once(&nl, ifindex, &freqs, scan_mode(args.passive), args.timeout)?;
-            if !ok {
-                fresh = false;
-                notice = why;
-            }
-        }
-        let mut views = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
-        if fresh {
-            // The kernel keeps entries up to 30 s: after a fresh scan, one
-            // older than the scan is a network that has gone quiet.
-            wifidiag::scan::drop_older_than(&mut views, started.elapsed());
-        }
-        samples.push(views);
+        let survey = wifidiag::neighbourhood::survey(&nl, ifindex, &freqs, args.timeout)?;
+        notice = notice.or(survey.notice);
+        surveys.push(survey.coverage);
+        samples.push(survey.views);
         bar.inc();
     }
+    drop(spinner);
     drop(bar);
+    let fresh = surveys.iter().all(|c| c.fresh);
     if let Some(n) = &notice {
         eprintln!("wifidiag: {n}");
     }
@@ -354,6 +351,7 @@ pub fn channels(
     let analysis = wifidiag::channels::analyse(ChannelInputs {
         phy_channels: &phy_channels,
         samples: &samples,
+        observed: None,
         survey: &survey,
         own_ssid: own_ssid.as_ref(),
         width_mhz: args.width.mhz(),
@@ -363,11 +361,13 @@ pub fn channels(
         ChannelsContext {
             envelope: Envelope::now(channels_report::SCHEMA),
             interface: name,
+            logs: None,
             own_ssid,
             width_mhz: args.width.mhz(),
             samples: total,
             fresh,
             notice,
+            scan: surveys,
         },
         &analysis,
     );
@@ -377,6 +377,149 @@ pub fn channels(
     .context("writing the channel ratings")?;
     out.flush().context("writing the channel ratings")?;
     Ok(ExitCode::Success)
+}
+
+/// `channels --from-log`: scores from the `scan` records of watch logs,
+/// read one record at a time with `report`'s reader. Opens no netlink
+/// socket and triggers nothing.
+fn channels_from_log(
+    out: &mut impl Write,
+    opts: &Output,
+    args: &ChannelsArgs,
+) -> anyhow::Result<ExitCode> {
+    use std::collections::BTreeMap;
+    use wifidiag::channels::observe::{self, Observations};
+    use wifidiag::report::channels::LogSource;
+    use wifidiag::watch::event::{Kind, Millis};
+    use wifidiag::watch::read::{self, ReadStats};
+
+    let mut observed = Observations::default();
+    let mut stats = ReadStats::default();
+    let mut iface: Option<String> = None;
+    // The SSIDs this laptop was associated with, by scans (few keys).
+    let mut associated: BTreeMap<String, usize> = BTreeMap::new();
+    for path in &args.from_log {
+        let mut reader = match read::open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("wifidiag: {e}");
+                return Ok(e.exit_code());
+            }
+        };
+        while let Some(record) = reader.next_record().context("reading a watch log")? {
+            let Kind::Scan { fresh, bsses } = &record.kind else {
+                continue;
+            };
+            observed.add_record(*fresh, bsses, sample_time(record.ts));
+            if iface.is_none() {
+                iface.clone_from(&record.iface);
+            }
+            for ssid in bsses
+                .iter()
+                .filter(|b| b.associated)
+                .filter_map(|b| b.ssid.as_ref())
+            {
+                *associated.entry(ssid.clone()).or_default() += 1;
+            }
+        }
+        warn_skipped(path, reader.stats());
+        stats.add(reader.stats());
+    }
+    if observed.samples == 0 {
+        eprintln!(
+            "wifidiag: no scan record in {} ({} line(s) read, {} event(s)): record scans with \
+             watch --scan-every DURATION --log FILE",
+            if args.from_log.len() == 1 {
+                "the file"
+            } else {
+                "the files"
+            },
+            stats.lines,
+            stats.events
+        );
+        return Ok(ExitCode::NoEvents);
+    }
+    // Our network: the one named, else the one the laptop was associated
+    // with in most scans.
+    let own_ssid = match &args.ssid {
+        Some(s) => Some(Ssid(s.as_bytes().to_vec())),
+        None => associated
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .map(|(s, _)| Ssid::from_escaped(s)),
+    };
+    let phy_channels = observe::assumed_phy_channels(&observed);
+    let analysis = wifidiag::channels::analyse(ChannelInputs {
+        phy_channels: &phy_channels,
+        samples: &[],
+        observed: Some(&observed),
+        survey: &[],
+        own_ssid: own_ssid.as_ref(),
+        width_mhz: args.width.mhz(),
+        fresh: false,
+    });
+    let day_text = |ms: Option<u64>| {
+        ms.map_or_else(String::new, |ms| {
+            let t = local_time_text(ms * 1000);
+            t.get(..16).unwrap_or(&t).to_string()
+        })
+    };
+    let logs = LogSource {
+        files: args
+            .from_log
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect(),
+        samples: observed.samples,
+        days: observed.days.len(),
+        first_ts: observed.first_ts_ms.map(Millis),
+        last_ts: observed.last_ts_ms.map(Millis),
+        bss_count: observed.bss_count(),
+        cached_samples: observed.cached_samples,
+        lines: stats,
+        span_text: format!(
+            "{} to {}",
+            day_text(observed.first_ts_ms),
+            day_text(observed.last_ts_ms)
+        ),
+    };
+    let report = ChannelsReport::new(
+        ChannelsContext {
+            envelope: Envelope::now(channels_report::SCHEMA),
+            interface: iface.unwrap_or_default(),
+            logs: Some(logs),
+            own_ssid,
+            width_mhz: args.width.mhz(),
+            samples: observed.samples,
+            fresh: false,
+            notice: None,
+            scan: Vec::new(),
+        },
+        &analysis,
+    );
+    write_report(out, opts, report, |r, out, styled| {
+        r.write_human(out, styled, args.all)
+    })
+    .context("writing the channel ratings")?;
+    out.flush().context("writing the channel ratings")?;
+    Ok(ExitCode::Success)
+}
+
+/// A log record's time as a sample of the day: local hour and date.
+fn sample_time(ts: wifidiag::watch::event::Millis) -> wifidiag::channels::observe::SampleTime {
+    let (hour, day) = local_tm((ts.0 / 1000) as i64).map_or((0, 19700101), |tm| {
+        (
+            tm.tm_hour.clamp(0, 23) as u8,
+            ((tm.tm_year + 1900).max(0) as u32) * 10_000
+                + (tm.tm_mon as u32 + 1) * 100
+                + tm.tm_mday as u32,
+        )
+    });
+    wifidiag::channels::observe::SampleTime {
+        ts_ms: ts.0,
+        hour,
+        day,
+    }
 }
 
 /// A scan this long outlives the first channels' results: the kernel drops
@@ -394,11 +537,7 @@ fn long_scan_notice(took: std::time::Duration) -> String {
 }
 
 fn cached_notice(why: &str) -> String {
-    format!(
-        "{why}; showing the kernel's cached scan results instead (entries not seen for {} s \
-         are dropped by the kernel; see each entry's age)",
-        scan_report::KERNEL_EXPIRY_MS / 1000
-    )
+    scan_report::cached_notice(why)
 }
 
 /// The resolvers of /etc/resolv.conf; none when it is missing or unreadable
@@ -983,6 +1122,11 @@ fn local_time_text(usec: u64) -> String {
     }
 }
 
+/// The least time the survey of the neighbourhood gets, even with a short
+/// `--for` (two rounds of a passive scan of every channel take about 25 s
+/// while associated).
+const DIAGNOSE_MIN_SURVEY_SECS: u64 = 30;
+
 /// How many targets `diagnose` probes at most (each costs two probes a
 /// second for the whole run).
 const DIAGNOSE_MAX_TARGETS: usize = 8;
@@ -1086,33 +1230,40 @@ pub fn diagnose(
     let prober = std::thread::spawn(move || probes::run(&plan, |_| {}));
 
     let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
-    let (fresh, notice, method) = if args.cached {
+    let (bsses, fresh, complete, notice, method) = if args.cached {
         (
+            wifidiag::scan::analyse(&nl.scan_dump(ifindex)?),
             false,
+            true,
             Some("--cached was given".to_string()),
             "the kernel's cached scan".to_string(),
         )
     } else {
-        let started = Instant::now();
-        let (ok, why) = scan_once(
-            &nl,
-            ifindex,
-            &freqs,
-            ScanMode::Passive,
-            Duration::from_secs(40),
-        )?;
-        let method = if ok {
-            format!(
-                "a passive scan of {} channels ({:.0} s)",
-                freqs.len(),
-                started.elapsed().as_secs_f64()
-            )
-        } else {
-            "the kernel's cached scan".to_string()
+        // Passive rounds until a round hears nothing new (hidden networks
+        // answer no probe request), within the probes' time: the survey
+        // runs beside them, so it costs the diagnosis nothing extra.
+        let budget = args
+            .duration
+            .max(Duration::from_secs(DIAGNOSE_MIN_SURVEY_SECS));
+        let s = wifidiag::neighbourhood::survey(&nl, ifindex, &freqs, budget)?;
+        let c = &s.coverage;
+        let method = match c.method {
+            wifidiag::neighbourhood::Method::Cached => "the kernel's cached scan".to_string(),
+            _ => format!(
+                "{} passive scan round{} of {} channels in {:.0} s, {}",
+                c.rounds,
+                if c.rounds == 1 { "" } else { "s" },
+                c.channels,
+                c.elapsed.as_secs_f64(),
+                if c.stable {
+                    "complete (the last round heard nothing new)"
+                } else {
+                    "maybe incomplete (still growing when time ran out)"
+                }
+            ),
         };
-        (ok, why, method)
+        (s.views, c.fresh, c.stable || !c.fresh, s.notice, method)
     };
-    let bsses = wifidiag::scan::analyse(&nl.scan_dump(ifindex)?);
     steps.done(&format!("heard {} networks: {method}", bsses.len()));
     let survey = nl.survey(ifindex).unwrap_or_default();
 
@@ -1181,6 +1332,7 @@ pub fn diagnose(
         wifidiag::channels::analyse(ChannelInputs {
             phy_channels: &phy_channels,
             samples: &samples,
+            observed: None,
             survey: &survey,
             own_ssid: own_ssid.as_ref(),
             width_mhz: status.width_mhz.unwrap_or(20).min(20),
@@ -1193,6 +1345,7 @@ pub fn diagnose(
         scan: ScanEvidence {
             fresh,
             asked_cached: args.cached,
+            complete,
             notice,
             method,
             bsses,

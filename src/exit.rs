@@ -25,6 +25,8 @@ pub enum ExitCode {
     OutageObserved = 6,
     /// `watch --log`: another watch held the log file longer than `--lock-wait`.
     LogBusy = 7,
+    /// `report`: no wifidiag event in the files; `channels --from-log`: no
+    /// `scan` record in them.
     NoEvents = 8,
     /// `diagnose`: at least one check failed.
     ProblemFound = 9,
@@ -68,7 +70,7 @@ EXIT STATUS:
   5  permission denied for the requested operation
   6  watch: at least one outage was observed; history: at least one outage was found
   7  watch --log: another watch kept the log file locked longer than --lock-wait
-  8  report: no wifidiag event in the files read
+  8  report: no wifidiag event in the files read; channels --from-log: no scan record in them
   9  diagnose: at least one check failed";
 
 #[cfg(test)]

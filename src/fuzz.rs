@@ -529,6 +529,21 @@ pub fn sample_records() -> Vec<Record> {
             duration_ms: 60_000,
         },
         Kind::ClockStep { offset_ms: -3600 },
+        Kind::Scan {
+            fresh: true,
+            bsses: vec![crate::watch::event::ScanHeard {
+                bssid: crate::model::MacAddr([2, 0, 0, 0, 3, 0]),
+                ssid: Some("Cafe \\x1b[31m".into()),
+                freq_mhz: Mhz(2437),
+                channel: Some(6),
+                width_mhz: 20,
+                center_freq_mhz: Mhz(2437),
+                center_freq2_mhz: None,
+                signal_dbm: Some(-61),
+                utilization_pct: Some(12.5),
+                associated: false,
+            }],
+        },
         Kind::Stop {
             reason: "--for elapsed".into(),
             outages: 1,
@@ -578,6 +593,7 @@ mod tests {
             Kind::Pathology { .. } => 20,
             Kind::Suspended { .. } => 21,
             Kind::ClockStep { .. } => 22,
+            Kind::Scan { .. } => 23,
         }
     }
 
@@ -587,7 +603,7 @@ mod tests {
     #[test]
     fn sample_records_cover_every_kind() {
         let records = sample_records();
-        let mut seen = [false; 23];
+        let mut seen = [false; 24];
         for r in &records {
             seen[kind_number(&r.kind)] = true;
         }

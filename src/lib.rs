@@ -13,7 +13,8 @@
 //! - [`ie`] decodes a BSS's raw information elements (beacon / probe
 //!   response) and derives its security, PHY generation and channel.
 //! - [`scan`], [`channels`] and [`health`] are pure analysis of what the
-//!   kernel reported.
+//!   kernel reported; [`neighbourhood`] decides how many scans make the
+//!   neighbourhood complete (pure) and runs them (`neighbourhood::survey`).
 //! - [`watch`] is the watch: a pure engine (`watch::engine`) fed kernel
 //!   events, probe results and samples, whose records go to sinks
 //!   (`watch::sink`: the terminal, JSON Lines, the `--log` file, the
@@ -44,6 +45,7 @@ pub mod health;
 pub mod history;
 pub mod ie;
 pub mod model;
+pub mod neighbourhood;
 pub mod nl;
 pub mod output;
 pub mod report;

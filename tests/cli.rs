@@ -586,3 +586,176 @@ fn metrics_file_refuses_symlinks_like_the_log() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A `scan` record as `watch --scan-every` writes it: (BSSID, SSID, MHz,
+/// dBm, associated) per BSS.
+fn scan_line(ts: &str, bsses: &[(&str, &str, u32, i32, bool)]) -> String {
+    let bsses: Vec<serde_json::Value> = bsses
+        .iter()
+        .map(|(bssid, ssid, freq, signal, associated)| {
+            serde_json::json!({
+                "bssid": bssid, "ssid": ssid, "freq_mhz": freq,
+                "channel": (freq - 2407) / 5, "width_mhz": 20,
+                "center_freq_mhz": freq, "center_freq2_mhz": null,
+                "signal_dbm": signal, "utilization_pct": null, "associated": associated
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "schema": "wifidiag.event/1", "ts": ts, "iface": "wlan0", "kind": "scan",
+        "fresh": true, "bsses": bsses
+    })
+    .to_string()
+}
+
+fn channels_from_log(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_wifidiag"))
+        .arg("channels")
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .expect("run wifidiag");
+    eprintln!(
+        "$ TZ=UTC wifidiag channels {}\nstatus: {:?}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Issue 15: `channels --from-log` scores from the scans of watch logs, on
+/// a machine without Wi-Fi (no netlink: this host has no nl80211), and a
+/// neighbour heard in one scan of ten weighs a tenth, at the hour it was
+/// there.
+#[test]
+fn channels_from_log_scores_the_logged_scans() {
+    let dir = scratch_dir("fromlog");
+    let own = ("02:00:00:00:01:00", "clinic", 2412, -40, true);
+    let pharmacy = ("02:00:00:00:03:00", "Pharmacy", 2437, -50, false);
+    let cafe = ("02:00:00:00:02:00", "Cafe", 2462, -50, false);
+    let mut files = Vec::new();
+    for (day, hours) in [("01", 8..13), ("02", 8..13)] {
+        let mut lines = vec![r#"{"schema":"wifidiag.event/1","ts":"2026-12-01T07:59:00.000Z","iface":"wlan0","kind":"start","version":"0.1.0","hostname":"reception","targets":[],"interval_ms":1000,"gateway":null}"#.to_string()];
+        for h in hours {
+            let ts = format!("2026-12-{day}T{h:02}:00:00.000Z");
+            let heard = if day == "02" && h == 12 {
+                vec![own, pharmacy, cafe]
+            } else {
+                vec![own, pharmacy]
+            };
+            lines.push(scan_line(&ts, &heard));
+        }
+        lines.push(r#"{"schema":"wifidiag.event/1","ts":"2026-12-0"#.into()); // torn
+        let path = dir.join(format!("day{day}.jsonl"));
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let mut args: Vec<&str> = vec!["--from-log"];
+    args.extend(files.iter().map(String::as_str));
+    args.push("--json");
+    let out = channels_from_log(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema"], "wifidiag.channels/1");
+    assert_eq!(doc["source"], "log");
+    assert_eq!(doc["samples"], 10);
+    assert_eq!(doc["logs"]["samples"], 10);
+    assert_eq!(doc["logs"]["days"], 2);
+    assert_eq!(doc["logs"]["first_ts"], "2026-12-01T08:00:00.000Z");
+    assert_eq!(doc["logs"]["last_ts"], "2026-12-02T12:00:00.000Z");
+    assert_eq!(doc["logs"]["lines"]["corrupt"], 2);
+    assert_eq!(
+        doc["own_ssid"], "clinic",
+        "the SSID associated in the scans"
+    );
+    let contributor = |channel: u64, bssid: &str| -> serde_json::Value {
+        doc["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["band"] == "2.4GHz" && c["channel"] == channel)
+            .and_then(|c| {
+                c["contributors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["bssids"][0] == bssid)
+                    .cloned()
+            })
+            .unwrap_or_else(|| panic!("no {bssid} on {channel}"))
+    };
+    let (c, p) = (contributor(11, cafe.0), contributor(6, pharmacy.0));
+    assert_eq!(c["presence"], 0.1);
+    assert_eq!(p["presence"], 1.0);
+    let (wc, wp) = (c["weight"].as_f64().unwrap(), p["weight"].as_f64().unwrap());
+    assert!((wc - wp / 10.0).abs() <= 0.01, "café {wc}, pharmacy {wp}");
+    assert_eq!(c["present_hours"], "12:00–13:00");
+    assert_eq!(
+        c["presence_by_hour"][12], 0.5,
+        "heard at noon on one day of two"
+    );
+    assert_eq!(c["presence_by_hour"][8], 0.0);
+    assert!(c["presence_by_hour"][3].is_null(), "no scan at 03:00");
+    assert!(p["present_hours"].is_null(), "always there");
+    let rec = &doc["recommendations"][0];
+    assert_eq!(rec["band"], "2.4GHz");
+    assert_eq!(rec["current_channel"], 1);
+    assert_eq!(rec["confidence"], "low", "10 scans over 2 days");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("skipped 1 line(s)"), "{stderr}");
+
+    // The page says where the scores come from and when the café is there.
+    let out = channels_from_log(&args[..args.len() - 1]);
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.contains("from the scans of 2 watch logs (10 scans over 2 days"),
+        "{page}"
+    );
+    assert!(
+        page.contains("\"Cafe\" on 11 at -50 dBm: present in 10 % of the scans, 12:00–13:00"),
+        "{page}"
+    );
+
+    // Redacted: no name or address of the logs is left.
+    let mut redacted = args.clone();
+    redacted.push("--redact");
+    let out = channels_from_log(&redacted);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\"own_ssid\": \"ssid-"), "{text}");
+    for secret in [
+        "Cafe",
+        "Pharmacy",
+        "clinic",
+        "02:00:00:00:02:00",
+        "reception",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+
+    // `report` reads the same logs, scan records included, and ignores them.
+    let out = wifidiag(&["report", &files[0], "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["lines"]["events"], 6);
+    assert_eq!(report["lines"]["unknown_kind"], 0);
+    assert_eq!(report["outage_count"], 0);
+
+    // No scan record at all: a clear line and its own status.
+    let bare = dir.join("bare.jsonl");
+    std::fs::write(&bare, r#"{"schema":"wifidiag.event/1","ts":"2026-12-01T07:59:00.000Z","iface":"wlan0","kind":"stop","reason":"signal","outages":0}"#.to_string() + "\n").unwrap();
+    let out = channels_from_log(&["--from-log", bare.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(8));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("no scan record") && stderr.contains("--scan-every"),
+        "{stderr}"
+    );
+    // No scanning option goes with it.
+    let out = channels_from_log(&["--from-log", bare.to_str().unwrap(), "--samples", "3"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -72,6 +72,7 @@ fn inputs<'a>(
     ChannelInputs {
         phy_channels: phy,
         samples,
+        observed: None,
         survey: &[],
         own_ssid: own,
         width_mhz: 20,
@@ -500,8 +501,8 @@ fn missing_inputs_lower_the_confidence() {
     let a = analyse(inputs(&phy, &one, None));
     // One sample and no survey: two steps down.
     assert_eq!(a.confidence, Confidence::Low);
-    assert!(a.missing.iter().any(|m| m.contains("survey")));
-    assert!(a.missing.iter().any(|m| m.contains("single scan")));
+    assert!(a.missing.iter().any(|m| m.contains("no survey busy time")));
+    assert!(a.missing.iter().any(|m| m.contains("single survey")));
     assert!(a.missing.iter().any(|m| m.contains("BSS Load")));
 
     let survey: Vec<SurveyEntry> = phy
@@ -871,11 +872,13 @@ fn the_demo_clinic_page_fits_on_one_screen() {
                     hostname: None,
                 },
                 interface: "wlan5".into(),
+                logs: None,
                 own_ssid: Some(own.clone()),
                 width_mhz: 20,
                 samples: 1,
                 fresh: true,
                 notice: None,
+                scan: Vec::new(),
             },
             &a,
         );
@@ -919,4 +922,244 @@ fn the_demo_clinic_page_fits_on_one_screen() {
     let everything = report(true);
     assert!(everything.lines().count() > 80, "{everything}");
     assert!(everything.contains("| 6GHz "), "{everything}");
+}
+
+/// A hidden access point (no SSID) is a contender like any other radio: it
+/// weighs on its channel exactly as a visible one with the same signal, is
+/// never taken for one of ours, and the coverage counts it.
+#[test]
+fn a_hidden_radio_weighs_like_a_visible_one_and_is_counted() {
+    use crate::neighbourhood::{Coverage, Method, Stop, Tracker};
+    use crate::output::Envelope;
+    use crate::report::channels::{ChannelsContext, ChannelsReport};
+    let phy = phy_2g(false);
+    let own = Ssid(b"clinic".to_vec());
+    let mut mine = g20([0, 0], 1, -30, "clinic");
+    mine.associated = true;
+    let hidden = vec![vec![
+        mine.clone(),
+        g20([1, 0], 6, -40, ""),
+        g20([2, 0], 11, -40, ""),
+    ]];
+    let visible = vec![vec![
+        mine,
+        g20([1, 0], 6, -40, "staff"),
+        g20([2, 0], 11, -40, "devices"),
+    ]];
+    let h = analyse(inputs(&phy, &hidden, Some(&own)));
+    let v = analyse(inputs(&phy, &visible, Some(&own)));
+    for n in [6, 11] {
+        assert!(score(&h, Band::Ghz2_4, n) > 0.5, "channel {n}");
+        assert_eq!(score(&h, Band::Ghz2_4, n), score(&v, Band::Ghz2_4, n));
+    }
+    assert_eq!(h.radios.iter().filter(|r| r.own).count(), 1);
+    assert_eq!(h.radios.iter().filter(|r| r.hidden_bsses == 1).count(), 2);
+
+    let mut t = Tracker::default();
+    for _ in 0..2 {
+        t.record(
+            crate::neighbourhood::RoundOutcome::Completed,
+            std::time::Duration::from_secs(13),
+            hidden[0].iter().map(|b| (b.bssid, b.ssid.is_none())),
+        );
+    }
+    let coverage = Coverage::of(
+        &t,
+        Method::Repeated,
+        38,
+        Stop::Stable,
+        std::time::Duration::from_secs(26),
+    );
+    let report = ChannelsReport::new(
+        ChannelsContext {
+            envelope: Envelope {
+                schema: crate::report::channels::SCHEMA,
+                tool_version: "t",
+                timestamp: "2026-12-03T00:00:00.000Z".into(),
+                hostname: None,
+            },
+            interface: "wlan4".into(),
+            logs: None,
+            own_ssid: Some(own.clone()),
+            width_mhz: 20,
+            samples: 1,
+            fresh: true,
+            notice: None,
+            scan: vec![coverage],
+        },
+        &h,
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    let scan = &json["scan"];
+    assert_eq!(scan["mode"], "repeated");
+    assert_eq!(scan["rounds"], 2);
+    assert_eq!(scan["stable"], true);
+    assert_eq!(scan["stopped"], "stable");
+    assert_eq!(scan["hidden_radios"], 2);
+    assert_eq!(scan["hidden_bsses"], 2);
+    assert_eq!(scan["bssids"], 3);
+    assert!(scan["dwell_ms"].is_null());
+    let mut page = Vec::new();
+    report.write_human(&mut page, false, false).unwrap();
+    let page = String::from_utf8(page).unwrap();
+    assert!(
+        page.contains(
+            "Neighbourhood: complete: 2 passive scan rounds over 38 channels, the last one \
+             heard nothing new; 3 BSSes heard, 2 hidden radios."
+        ),
+        "{page}"
+    );
+}
+
+/// The page says when the survey could not be complete.
+#[test]
+fn an_unstable_or_cached_survey_says_hidden_networks_may_be_missing() {
+    use crate::neighbourhood::{Coverage, Method, RoundOutcome, Stop, Tracker};
+    use crate::output::Envelope;
+    use crate::report::channels::{ChannelsContext, ChannelsReport};
+    let phy = phy_2g(false);
+    let samples = vec![vec![g20([1, 0], 6, -40, "")]];
+    let a = analyse(inputs(&phy, &samples, None));
+    let page = |c: Coverage| {
+        let r = ChannelsReport::new(
+            ChannelsContext {
+                envelope: Envelope {
+                    schema: crate::report::channels::SCHEMA,
+                    tool_version: "t",
+                    timestamp: "2026-12-03T00:00:00.000Z".into(),
+                    hostname: None,
+                },
+                interface: "wlan4".into(),
+                logs: None,
+                own_ssid: None,
+                width_mhz: 20,
+                samples: 1,
+                fresh: c.fresh,
+                notice: None,
+                scan: vec![c],
+            },
+            &a,
+        );
+        let mut buf = Vec::new();
+        r.write_human(&mut buf, false, false).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let s = std::time::Duration::from_secs(13);
+    let mut t = Tracker::default();
+    t.record(RoundOutcome::Completed, s, [(samples[0][0].bssid, true)]);
+    let one = page(Coverage::of(&t, Method::Repeated, 11, Stop::Budget, s));
+    assert!(
+        one.contains(
+            "Neighbourhood: maybe incomplete: 1 passive scan round over 11 channels, still \
+             growing when the time ran out: hidden networks may be missing; 1 BSS heard, 1 hidden radio."
+        ),
+        "{one}"
+    );
+    let mut refused = Tracker::default();
+    refused.record(RoundOutcome::Refused, s, [(samples[0][0].bssid, true)]);
+    let cached = page(Coverage::of(
+        &refused,
+        Method::Repeated,
+        11,
+        Stop::Refused,
+        s,
+    ));
+    assert!(
+        cached.contains("Neighbourhood: the kernel's cached scan results, not a survey"),
+        "{cached}"
+    );
+}
+
+/// Issue 15: from logs, a neighbour weighs by the share of samples it was
+/// heard in, and its presence is told by local hour of the day.
+#[test]
+fn a_neighbour_heard_in_one_sample_of_ten_weighs_a_tenth() {
+    use observe::{Observations, SampleTime};
+    let phy = phy_2g(false);
+    let always = g20([1, 0], 1, -50, "Pharmacy");
+    let lunch = g20([2, 0], 11, -50, "Cafe");
+    let mut o = Observations::default();
+    for i in 0..10u8 {
+        let hour = 8 + i; // 08:00 … 17:00, one scan an hour
+        let mut scan = vec![always.clone()];
+        if hour == 12 {
+            scan.push(lunch.clone());
+        }
+        let when = SampleTime {
+            ts_ms: 1_796_000_000_000 + u64::from(i) * 3_600_000,
+            hour,
+            day: 20261203,
+        };
+        o.add(&scan, Some(when));
+    }
+    let a = analyse(ChannelInputs {
+        observed: Some(&o),
+        ..inputs(&phy, &[], None)
+    });
+    let weight_on = |n: u16, mac: u8| {
+        a.channels
+            .iter()
+            .find(|c| c.channel == ch(Band::Ghz2_4, n))
+            .unwrap()
+            .contributors
+            .iter()
+            .find(|c| a.radios[c.radio].bssids[0].0[4] == mac)
+            .unwrap()
+            .weight
+    };
+    let (w_always, w_lunch) = (weight_on(1, 1), weight_on(11, 2));
+    assert!(
+        (w_lunch - w_always / 10.0).abs() < 0.01,
+        "always-on {w_always}, lunch-only {w_lunch}"
+    );
+    let cafe = a.radios.iter().find(|r| r.bssids[0].0[4] == 2).unwrap();
+    assert!((cafe.presence - 0.1).abs() < 1e-9);
+    let by_hour = cafe.presence_by_hour.expect("hours from log samples");
+    assert_eq!(by_hour[12], Some(1.0));
+    assert_eq!(by_hour[9], Some(0.0));
+    assert_eq!(by_hour[3], None, "no sample at 03:00");
+    assert_eq!(
+        observe::when_present(&by_hour).as_deref(),
+        Some("12:00–13:00")
+    );
+    let pharmacy = a.radios.iter().find(|r| r.bssids[0].0[4] == 1).unwrap();
+    assert_eq!(pharmacy.presence, 1.0);
+    assert_eq!(
+        observe::when_present(&pharmacy.presence_by_hour.unwrap()),
+        None
+    );
+    // Ten samples on one day: two steps short of high confidence.
+    assert_eq!(a.confidence, Confidence::Low);
+    // The café there a tenth of the time weighs on 11 far less than the
+    // pharmacy always on 1.
+    assert!(score(&a, Band::Ghz2_4, 11) < score(&a, Band::Ghz2_4, 1));
+}
+
+#[test]
+fn log_confidence_grows_with_samples_and_days() {
+    use observe::{Observations, SampleTime};
+    let phy = phy_2g(false);
+    let conf = |samples: usize, days: u32| {
+        let mut o = Observations::default();
+        for i in 0..samples {
+            let when = SampleTime {
+                ts_ms: i as u64 * 300_000,
+                hour: (i % 24) as u8,
+                day: 20261201 + (i as u32 % days),
+            };
+            o.add(&[g20([1, 0], 1, -50, "x")], Some(when));
+        }
+        analyse(ChannelInputs {
+            observed: Some(&o),
+            ..inputs(&phy, &[], None)
+        })
+        .confidence
+    };
+    assert_eq!(conf(20, 1), Confidence::Low);
+    assert_eq!(conf(LOG_CONFIDENT_SAMPLES, 1), Confidence::Medium);
+    assert_eq!(conf(20, LOG_CONFIDENT_DAYS as u32), Confidence::Medium);
+    assert_eq!(
+        conf(LOG_CONFIDENT_SAMPLES, LOG_CONFIDENT_DAYS as u32),
+        Confidence::High
+    );
 }

@@ -435,6 +435,13 @@ fn scan_coverage(e: &Evidence) -> Check {
             None,
         );
     }
+    if !e.scan.complete {
+        return c.warn(
+            format!("{what}: the last round still heard new networks, so some (hidden ones first) may be missing"),
+            "run diagnose again with a longer --for, or wifidiag channels --timeout 60s",
+            None,
+        );
+    }
     c.ok(what)
 }
 

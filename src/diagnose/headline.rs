@@ -184,37 +184,24 @@ pub fn decide(checks: &[Check], e: &Evidence) -> Headline {
             vec![c],
         );
     }
-    // 4. DNS.
-    let dns_fail = failing(checks, "net.dns_servers").or_else(|| failing(checks, "net.dns"));
-    if let Some(c) = dns_fail {
-        let (prefix, measured) = fine_below(checks, Layer::Dns);
-        let gateway_measured = status(checks, "net.gateway") == Some(Status::Ok);
-        return make(
-            sentence(&prefix, c),
-            Some(Cause::Dns),
-            if measured && gateway_measured {
+    // 4. DNS, then 5. the server (a firewall dropping its port first: the
+    // more specific). Confident when everything before answered by
+    // measurement.
+    let after_gateway = [
+        (Layer::Dns, Cause::Dns, ["net.dns_servers", "net.dns"]),
+        (Layer::Server, Cause::Server, ["net.firewall", "net.target"]),
+    ];
+    for (layer, cause, ids) in after_gateway {
+        if let Some(c) = ids.iter().find_map(|id| failing(checks, id)) {
+            let (prefix, measured) = fine_below(checks, layer);
+            let gateway_measured = status(checks, "net.gateway") == Some(Status::Ok);
+            let confidence = if measured && gateway_measured {
                 Confidence::High
             } else {
                 Confidence::Medium
-            },
-            vec![c],
-        );
-    }
-    // 5. The server: a firewall dropping its port first (the more specific).
-    let server_fail = failing(checks, "net.firewall").or_else(|| failing(checks, "net.target"));
-    if let Some(c) = server_fail {
-        let (prefix, measured) = fine_below(checks, Layer::Server);
-        let gateway_measured = status(checks, "net.gateway") == Some(Status::Ok);
-        return make(
-            sentence(&prefix, c),
-            Some(Cause::Server),
-            if measured && gateway_measured {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            },
-            vec![c],
-        );
+            };
+            return make(sentence(&prefix, c), Some(cause), confidence, vec![c]);
+        }
     }
     // 6. Everything answers, but the radio is in a bad way.
     let radio_fail = checks.iter().find(|c| {

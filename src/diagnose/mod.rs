@@ -115,24 +115,8 @@ pub struct Check {
     pub cause: Option<Cause>,
 }
 
-/// How sure the headline is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl Confidence {
-    pub fn label(self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-}
+/// How sure the headline is (the same scale as `channels`' recommendations).
+pub use crate::channels::Confidence;
 
 /// The verdict at the top of the page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -181,6 +165,9 @@ pub struct ScanEvidence {
     pub fresh: bool,
     /// The user asked for the cache (`--cached`): not a shortcoming.
     pub asked_cached: bool,
+    /// The survey's last round heard nothing new (hidden networks
+    /// included); false when it was still growing at the end of its time.
+    pub complete: bool,
     /// Why not, or anything else to say about the scan.
     pub notice: Option<String>,
     /// How (`passive`, `active`, `cached`, ...), in words for the report.

@@ -146,6 +146,7 @@ fn analyse(bsses: &[BssView], phy: &[crate::model::PhyChannel]) -> Option<Channe
     Some(channels::analyse(ChannelInputs {
         phy_channels: phy,
         samples: &samples,
+        observed: None,
         survey: &[],
         own_ssid: Some(&own),
         width_mhz: 20,
@@ -168,6 +169,7 @@ fn clinic() -> Evidence {
         scan: ScanEvidence {
             fresh: true,
             asked_cached: false,
+            complete: true,
             notice: None,
             method: "passive scan of 17 channels".into(),
             bsses,
@@ -566,4 +568,7 @@ fn a_cached_scan_warns_and_says_why() {
     let c = check(&d, "radio.scan");
     assert_eq!(c.status, Status::Warn);
     assert!(c.finding.contains("CAP_NET_ADMIN"));
+    let mut e = clinic();
+    e.scan.complete = false;
+    assert_eq!(check(&diagnose(&e), "radio.scan").status, Status::Warn);
 }

@@ -119,6 +119,36 @@ impl Ssid {
         self.0.iter().all(|&b| b == 0)
     }
 
+    /// Reads back what [`Ssid::escaped`] wrote (a log's SSID): `\\` is a
+    /// backslash, `\xNN` a byte; any other text is taken as it is.
+    pub fn from_escaped(text: &str) -> Ssid {
+        let b = text.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'\\' {
+                if b.get(i + 1) == Some(&b'\\') {
+                    out.push(b'\\');
+                    i += 2;
+                    continue;
+                }
+                let hex = b
+                    .get(i + 2..i + 4)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                if b.get(i + 1) == Some(&b'x') {
+                    if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        out.push(byte);
+                        i += 4;
+                        continue;
+                    }
+                }
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        Ssid(out)
+    }
+
     /// The SSID as safe text: valid UTF-8 is kept except control characters
     /// and backslashes; everything else is written as `\xNN`.
     pub fn escaped(&self) -> String {
@@ -273,6 +303,27 @@ pub fn pick_station(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_escaped_ssid_reads_back_to_its_bytes() {
+        let cases: [&[u8]; 6] = [
+            b"clinic",
+            b"Dr \\x41's \\ net",
+            b"\x1b[31mred\n",
+            &[0xff, 0xfe, b'a'],
+            "caf\u{e9} \u{202e}".as_bytes(),
+            b"",
+        ];
+        for bytes in cases {
+            let ssid = Ssid(bytes.to_vec());
+            assert_eq!(
+                Ssid::from_escaped(&ssid.escaped()),
+                ssid,
+                "{}",
+                ssid.escaped()
+            );
+        }
+    }
 
     fn named(name: &str) -> WirelessInterface {
         WirelessInterface {

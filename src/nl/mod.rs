@@ -34,7 +34,8 @@ use futures::{StreamExt, TryStreamExt};
 use std::time::Duration;
 use wl_nl80211::packet_core::{ErrorMessage, NetlinkMessage, NetlinkPayload};
 use wl_nl80211::{
-    Nl80211Attr, Nl80211Command, Nl80211Error, Nl80211Message, Nl80211MulticastGroup,
+    Nl80211Attr, Nl80211Command, Nl80211Error, Nl80211ExtFeature, Nl80211Message,
+    Nl80211MulticastGroup,
 };
 
 /// How a scan request ended.
@@ -200,6 +201,21 @@ impl Nl80211 {
         mode: ScanMode,
         timeout: Duration,
     ) -> Result<ScanOutcome> {
+        self.trigger_scan_dwell(ifindex, freqs, mode, None, timeout)
+    }
+
+    /// [`Nl80211::trigger_scan`] with a dwell per channel in TU
+    /// (`NL80211_ATTR_MEASUREMENT_DURATION`), which cfg80211 accepts only
+    /// from drivers that advertise it (see [`Nl80211::scan_dwell_supported`]);
+    /// `None` leaves the dwell to the driver.
+    pub fn trigger_scan_dwell(
+        &self,
+        ifindex: u32,
+        freqs: &[u32],
+        mode: ScanMode,
+        dwell_tu: Option<u16>,
+        timeout: Duration,
+    ) -> Result<ScanOutcome> {
         const EBUSY: i32 = 16;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
@@ -222,6 +238,9 @@ impl Nl80211 {
                     trigger = trigger.scan_frequencies(freqs.to_vec());
                 }
                 trigger = trigger.passive(mode == ScanMode::Passive);
+                if let Some(tu) = dwell_tu {
+                    trigger = trigger.duration(tu);
+                }
                 let acks = handle.scan().trigger(trigger.build()).execute().await;
                 let busy = match acks.try_collect::<Vec<_>>().await {
                     Ok(_) => false,
@@ -282,6 +301,24 @@ impl Nl80211 {
             .find_map(|msg| power_save_from_attrs(&msg.attributes)))
     }
 
+    /// Whether the driver of `phy` lets a scan's dwell per channel be set
+    /// (`NL80211_EXT_FEATURE_SET_SCAN_DWELL`; mac80211_hwsim and mac80211's
+    /// software scan do not advertise it, several full-MAC firmwares do).
+    pub fn scan_dwell_supported(&self, phy: u32) -> Result<bool> {
+        let messages = self.dump(
+            "wiphy dump",
+            Nl80211Command::GetWiphy,
+            vec![Nl80211Attr::SplitWiphyDump],
+        )?;
+        Ok(messages.iter().any(|msg| {
+            let attrs = &msg.attributes;
+            attrs
+                .iter()
+                .any(|a| matches!(a, Nl80211Attr::Wiphy(p) if *p == phy))
+                && allows_scan_dwell(attrs)
+        }))
+    }
+
     /// The regulatory domain that applies to `phy` (`iw reg get`): the phy's
     /// own domain when it is self-managed, otherwise the global one.
     pub fn regulatory(&self, phy: u32) -> Result<Option<RegDomain>> {
@@ -309,6 +346,15 @@ impl Nl80211 {
             .request(Nl80211Message { cmd, attributes }, true)
             .map_err(|err| genl_error(operation, err))
     }
+}
+
+/// Whether a wiphy message's extended features include setting the scan
+/// dwell.
+fn allows_scan_dwell(attrs: &[Nl80211Attr]) -> bool {
+    attrs.iter().any(|a| {
+        matches!(a, Nl80211Attr::ExtFeatures(features)
+            if features.contains(&Nl80211ExtFeature::SetScanDwell))
+    })
 }
 
 /// The errno of an `NLMSG_ERROR` (the kernel sends it negated). Not
@@ -403,6 +449,20 @@ impl ScanWatch {
 #[cfg(test)]
 mod scan_watch_tests {
     use super::*;
+
+    #[test]
+    fn the_scan_dwell_needs_the_extended_feature() {
+        let with = |features: Vec<Nl80211ExtFeature>| {
+            allows_scan_dwell(&[Nl80211Attr::Wiphy(0), Nl80211Attr::ExtFeatures(features)])
+        };
+        assert!(with(vec![
+            Nl80211ExtFeature::VhtIbss,
+            Nl80211ExtFeature::SetScanDwell
+        ]));
+        // mac80211_hwsim in the lab: VHT_IBSS only.
+        assert!(!with(vec![Nl80211ExtFeature::VhtIbss]));
+        assert!(!allows_scan_dwell(&[Nl80211Attr::Wiphy(0)]));
+    }
 
     #[test]
     fn our_scan_ends_only_after_its_start() {

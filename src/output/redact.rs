@@ -260,12 +260,16 @@ impl Redactor {
                 _ => break,
             }
         }
+        // `wlx…`, also followed by dots or colons (`wlx001b63aabbcc.jsonl`,
+        // a log named after the interface).
+        let digits = token.trim_end_matches(['.', ':']);
         if before.ends_with("wlx")
-            && token.len() == 12
-            && token.bytes().all(|b| b.is_ascii_hexdigit())
+            && digits.len() == 12
+            && digits.bytes().all(|b| b.is_ascii_hexdigit())
         {
-            if let Some(mac) = parse_mac_digits(token) {
+            if let Some(mac) = parse_mac_digits(digits) {
                 out.push_str(&hex(&self.mac_addr(mac).0));
+                out.push_str(&token[12..]);
                 return;
             }
         }

@@ -1,11 +1,15 @@
 //! `wifidiag channels`: the `wifidiag.channels/1` document and its tables.
 
 use super::table::{new_table, SafeRows, NONE};
+use crate::channels::observe::when_present;
 use crate::channels::{on_20mhz_grid, ChannelAnalysis, Contribution, Radio};
 use crate::freq::{Band, Channel};
 use crate::model::{MacAddr, Mhz, Ssid};
+use crate::neighbourhood::{Coverage, Method};
 use crate::output::round_to;
 use crate::output::{Envelope, Redact, Redactor};
+use crate::watch::event::Millis;
+use crate::watch::read::ReadStats;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -18,6 +22,11 @@ pub struct ChannelsReport {
     #[serde(flatten)]
     pub envelope: Envelope,
     pub interface: String,
+    /// `scan` (this run scanned) or `log` (`--from-log`: the scans of
+    /// watch logs; see `logs`).
+    pub source: &'static str,
+    /// What the logs held, with `--from-log`; null otherwise.
+    pub logs: Option<LogSource>,
     /// The network treated as the user's own (excluded from interference).
     pub own_ssid: Option<Ssid>,
     pub width_mhz: u32,
@@ -25,6 +34,9 @@ pub struct ChannelsReport {
     /// False when the scans were the kernel's cache (see `notice`).
     pub fresh: bool,
     pub notice: Option<String>,
+    /// How the neighbourhood was surveyed and how complete it is; null
+    /// when no scan was made.
+    pub scan: Option<ScanCoverageEntry>,
     /// Overall confidence: `high`, `medium`, `low`.
     pub confidence: &'static str,
     /// Inputs that were missing or weak, in words.
@@ -39,6 +51,117 @@ pub struct ChannelsReport {
     /// The plan moves no access point (the current channels are already as
     /// good, within the switching margin); also true without a plan.
     pub plan_unchanged: bool,
+}
+
+/// How the neighbourhood was surveyed (see [`crate::neighbourhood`]),
+/// over every sample.
+#[derive(Debug, Serialize)]
+pub struct ScanCoverageEntry {
+    /// `passive-dwell`, `repeated` or `cached` (`cached` when any sample
+    /// could not scan).
+    pub mode: &'static str,
+    /// Scan rounds made, over all samples.
+    pub rounds: u32,
+    /// Channels each round covered.
+    pub channels: usize,
+    /// Dwell per channel set by wifidiag; null when the driver chose it.
+    pub dwell_ms: Option<u32>,
+    /// Every sample's last round added no BSSID.
+    pub stable: bool,
+    /// Why the (last) survey stopped: `stable`, `budget`, `max-rounds`,
+    /// `refused`, `timed-out`.
+    pub stopped: &'static str,
+    /// BSSes and hidden BSSes heard, and radios carrying a hidden network.
+    pub bssids: usize,
+    pub hidden_bsses: usize,
+    pub hidden_radios: usize,
+    /// Time the surveys took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+impl ScanCoverageEntry {
+    fn new(surveys: &[Coverage], radios: &[Radio]) -> Option<Self> {
+        let last = surveys.last()?;
+        let cached = surveys.iter().any(|c| c.method == Method::Cached);
+        Some(ScanCoverageEntry {
+            mode: if cached {
+                Method::Cached.label()
+            } else {
+                surveys[0].method.label()
+            },
+            rounds: surveys.iter().map(|c| c.rounds).sum(),
+            channels: surveys.iter().map(|c| c.channels).max().unwrap_or(0),
+            dwell_ms: surveys[0].dwell_ms,
+            stable: surveys.iter().all(|c| c.stable),
+            stopped: last.stop.label(),
+            bssids: radios.iter().map(|r| r.bssids.len()).sum(),
+            hidden_bsses: radios.iter().map(|r| r.hidden_bsses).sum(),
+            hidden_radios: radios.iter().filter(|r| r.hidden_bsses > 0).count(),
+            elapsed_ms: surveys.iter().map(|c| c.elapsed.as_millis() as u64).sum(),
+        })
+    }
+
+    /// The page's one line about it.
+    fn line(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let heard = format!(
+            "{} heard, {}",
+            plural(self.bssids, "BSS", "BSSes"),
+            plural(self.hidden_radios, "hidden radio", "hidden radios")
+        );
+        if self.mode == Method::Cached.label() {
+            return format!(
+                "Neighbourhood: the kernel's cached scan results, not a survey: hidden networks may be missing; {heard}."
+            );
+        }
+        let how = format!(
+            "{} over {}{}",
+            plural(
+                self.rounds as usize,
+                "passive scan round",
+                "passive scan rounds"
+            ),
+            plural(self.channels, "channel", "channels"),
+            self.dwell_ms
+                .map_or(String::new(), |d| format!(" ({d} ms per channel)"))
+        );
+        if self.stable {
+            format!("Neighbourhood: complete: {how}, the last one heard nothing new; {heard}.")
+        } else {
+            format!(
+                "Neighbourhood: maybe incomplete: {how}, still growing when the {} ran out: hidden \
+                 networks may be missing; {heard}.",
+                if self.stopped == "max-rounds" {
+                    "rounds"
+                } else {
+                    "time"
+                }
+            )
+        }
+    }
+}
+
+/// The scans `--from-log` scored from.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogSource {
+    /// The logs read, in order.
+    pub files: Vec<String>,
+    /// `scan` records used (each one sample).
+    pub samples: usize,
+    /// Distinct local days with a sample.
+    pub days: usize,
+    pub first_ts: Option<Millis>,
+    pub last_ts: Option<Millis>,
+    /// Distinct BSSIDs heard.
+    pub bss_count: usize,
+    /// Samples that were the kernel's cache (the watch could not scan).
+    pub cached_samples: usize,
+    /// The lines read and skipped, as `wifidiag.report/2` counts them.
+    pub lines: ReadStats,
+    /// The period in the reader's local time, for the page.
+    #[serde(skip)]
+    pub span_text: String,
 }
 
 /// One access point's channel in the plan.
@@ -109,6 +232,12 @@ pub struct ContributorEntry {
     pub signal_dbm: Option<i32>,
     pub utilization_pct: Option<f64>,
     pub presence: f64,
+    /// From logs: per local hour 0..23, the share of that hour's samples
+    /// it was heard in (null where no sample fell); null for a live run.
+    pub presence_by_hour: Option<Vec<Option<f64>>>,
+    /// From logs, when it is heard only part of the day: the local hours it
+    /// is there ("11:00–14:00"); null otherwise.
+    pub present_hours: Option<String>,
     pub overlap: f64,
     pub weight: f64,
     /// One of your own access points (they contend like neighbours).
@@ -124,10 +253,27 @@ pub struct RadioEntry {
     pub channel: Option<u16>,
     pub width_mhz: u32,
     pub signal_dbm: Option<i32>,
+    /// Share of the samples it was heard in, and by hour (see
+    /// `contributors[]`).
+    pub presence: f64,
+    pub presence_by_hour: Option<Vec<Option<f64>>>,
+    pub present_hours: Option<String>,
+}
+
+/// A radio's presence by hour, rounded, and the hours it is there.
+fn hourly(r: &Radio) -> (Option<Vec<Option<f64>>>, Option<String>) {
+    match &r.presence_by_hour {
+        Some(h) => (
+            Some(h.iter().map(|p| p.map(|p| round_to(p, 2))).collect()),
+            when_present(h),
+        ),
+        None => (None, None),
+    }
 }
 
 fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
     let r = &radios[c.radio];
+    let (presence_by_hour, present_hours) = hourly(r);
     ContributorEntry {
         bssids: r.bssids.clone(),
         ssids: r.ssids.clone(),
@@ -137,6 +283,8 @@ fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
         signal_dbm: r.signal.map(|d| d.0),
         utilization_pct: r.utilization_pct.map(|u| round_to(u, 1)),
         presence: round_to(r.presence, 2),
+        presence_by_hour,
+        present_hours,
         overlap: round_to(c.overlap, 2),
         weight: round_to(c.weight, 2),
         own: r.own,
@@ -147,11 +295,16 @@ fn contributor(radios: &[Radio], c: &Contribution) -> ContributorEntry {
 pub struct ChannelsContext {
     pub envelope: Envelope,
     pub interface: String,
+    /// With `--from-log`: what the logs held.
+    pub logs: Option<LogSource>,
     pub own_ssid: Option<Ssid>,
     pub width_mhz: u32,
     pub samples: usize,
     pub fresh: bool,
     pub notice: Option<String>,
+    /// The coverage of each sample's survey; empty when nothing was
+    /// scanned.
+    pub scan: Vec<Coverage>,
 }
 
 impl Redact for ChannelsReport {
@@ -163,6 +316,10 @@ impl Redact for ChannelsReport {
         };
         self.envelope.redact(r);
         text(&mut self.interface);
+        if let Some(logs) = &mut self.logs {
+            logs.files.iter_mut().for_each(text);
+            logs.lines.first_other_schema.iter_mut().for_each(text);
+        }
         self.own_ssid = self.own_ssid.as_ref().map(|s| r.ssid_value(s));
         self.notice.iter_mut().for_each(text);
         self.missing.iter_mut().for_each(text);
@@ -199,11 +356,14 @@ impl ChannelsReport {
         ChannelsReport {
             envelope: ctx.envelope,
             interface: ctx.interface,
+            source: if ctx.logs.is_some() { "log" } else { "scan" },
+            logs: ctx.logs,
             own_ssid: ctx.own_ssid,
             width_mhz: ctx.width_mhz,
             samples: ctx.samples,
             fresh: ctx.fresh,
             notice: ctx.notice,
+            scan: ScanCoverageEntry::new(&ctx.scan, &a.radios),
             confidence: a.confidence.label(),
             missing: a.missing.clone(),
             recommendations: a
@@ -255,13 +415,19 @@ impl ChannelsReport {
                 .radios
                 .iter()
                 .filter(|r| r.own)
-                .map(|r| RadioEntry {
-                    bssids: r.bssids.clone(),
-                    ssids: r.ssids.clone(),
-                    band: r.channel.map(|c| c.band),
-                    channel: r.channel.map(|c| c.number),
-                    width_mhz: r.width_mhz,
-                    signal_dbm: r.signal.map(|d| d.0),
+                .map(|r| {
+                    let (presence_by_hour, present_hours) = hourly(r);
+                    RadioEntry {
+                        bssids: r.bssids.clone(),
+                        ssids: r.ssids.clone(),
+                        band: r.channel.map(|c| c.band),
+                        channel: r.channel.map(|c| c.number),
+                        width_mhz: r.width_mhz,
+                        signal_dbm: r.signal.map(|d| d.0),
+                        presence: round_to(r.presence, 2),
+                        presence_by_hour,
+                        present_hours,
+                    }
                 })
                 .collect(),
             plan: a
@@ -293,14 +459,31 @@ impl ChannelsReport {
             || "none given".to_string(),
             |s| format!("\"{}\"", s.escaped()),
         );
-        writeln!(
-            out,
-            "Channels seen from {} ({} sample{}, {} MHz width, own network: {own}); lower score = less congested.",
-            safe(&self.interface),
-            self.samples,
-            if self.samples == 1 { "" } else { "s" },
-            self.width_mhz
-        )?;
+        match &self.logs {
+            Some(logs) => writeln!(
+                out,
+                "Channels from the scans of {} watch log{} ({} scan{} over {} day{}, {}; {} MHz width, own network: {own}); lower score = less congested.",
+                logs.files.len(),
+                if logs.files.len() == 1 { "" } else { "s" },
+                logs.samples,
+                if logs.samples == 1 { "" } else { "s" },
+                logs.days,
+                if logs.days == 1 { "" } else { "s" },
+                safe(&logs.span_text),
+                self.width_mhz
+            )?,
+            None => writeln!(
+                out,
+                "Channels seen from {} ({} sample{}, {} MHz width, own network: {own}); lower score = less congested.",
+                safe(&self.interface),
+                self.samples,
+                if self.samples == 1 { "" } else { "s" },
+                self.width_mhz
+            )?,
+        }
+        if let Some(scan) = &self.scan {
+            writeln!(out, "{}", scan.line())?;
+        }
         let bands = [Band::Ghz2_4, Band::Ghz5, Band::Ghz6];
         let used: Vec<Band> = bands
             .into_iter()
@@ -343,8 +526,15 @@ impl ChannelsReport {
         for &band in &shown {
             self.write_alternatives(out, styled, band)?;
         }
+        if self.logs.is_some() {
+            self.write_part_time(out, &shown)?;
+        }
         if !used.is_empty() {
-            let others: Vec<Band> = bands.into_iter().filter(|b| !used.contains(b)).collect();
+            // Bands the radio has (or, from logs, that were heard at all).
+            let others: Vec<Band> = bands
+                .into_iter()
+                .filter(|b| !used.contains(b) && self.channels.iter().any(|c| c.band == *b))
+                .collect();
             if !others.is_empty() {
                 writeln!(out)?;
             }
@@ -436,6 +626,57 @@ impl ChannelsReport {
             for reason in &p.reasons {
                 writeln!(out, "    - {}", crate::escape::terminal_safe(reason))?;
             }
+        }
+        Ok(())
+    }
+
+    /// From logs: the neighbours of the shown bands heard only part of the
+    /// time, how often and when (the loudest first, a few).
+    fn write_part_time(&self, out: &mut impl Write, bands: &[Band]) -> io::Result<()> {
+        let mut seen: Vec<&ContributorEntry> = Vec::new();
+        for c in self.channels.iter().filter(|c| bands.contains(&c.band)) {
+            for x in &c.contributors {
+                if !x.own
+                    && x.presence < PART_TIME
+                    && !seen.iter().any(|s| s.bssids.first() == x.bssids.first())
+                {
+                    seen.push(x);
+                }
+            }
+        }
+        if seen.is_empty() {
+            return Ok(());
+        }
+        seen.sort_by_key(|x| std::cmp::Reverse(x.signal_dbm.unwrap_or(i32::MIN)));
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Heard only part of the time (each weighs by its share of the scans):"
+        )?;
+        for x in seen.iter().take(PART_TIME_SHOWN) {
+            let name = x
+                .ssids
+                .first()
+                .map_or_else(|| "hidden".to_string(), |s| format!("\"{}\"", s.escaped()));
+            let line = format!(
+                "  {} {name} on {}{}: present in {:.0} % of the scans{}",
+                x.bssids.first().map_or(String::new(), |b| b.to_string()),
+                x.channel.map_or("?".into(), |c| c.to_string()),
+                x.signal_dbm
+                    .map_or(String::new(), |s| format!(" at {s} dBm")),
+                x.presence * 100.0,
+                x.present_hours
+                    .as_ref()
+                    .map_or(String::new(), |h| format!(", {h}"))
+            );
+            writeln!(out, "{}", crate::escape::terminal_safe(&line))?;
+        }
+        if seen.len() > PART_TIME_SHOWN {
+            writeln!(
+                out,
+                "  … and {} more (--json lists them)",
+                seen.len() - PART_TIME_SHOWN
+            )?;
         }
         Ok(())
     }
@@ -579,6 +820,11 @@ impl ChannelsReport {
 
 /// How many alternatives per band the page shows besides your channels.
 pub const ALTERNATIVES: usize = 3;
+/// From logs, a neighbour heard in less than this share of the scans is
+/// listed under "Heard only part of the time", at most
+/// [`PART_TIME_SHOWN`] of them.
+pub const PART_TIME: f64 = crate::channels::PART_TIME_PRESENCE;
+pub const PART_TIME_SHOWN: usize = 5;
 
 #[cfg(test)]
 mod tests {
@@ -593,7 +839,9 @@ mod tests {
             width_mhz: 20,
             signal_dbm: Some(-60),
             utilization_pct: None,
-            presence: 1.0,
+            presence: 0.3,
+            presence_by_hour: None,
+            present_hours: Some("12:00–13:00".into()),
             overlap: 1.0,
             weight: 0.8,
             own: false,
@@ -610,11 +858,24 @@ mod tests {
                 hostname: Some("reception-laptop".into()),
             },
             interface: "wlx001b63aabbcc".into(),
+            source: "log",
+            logs: Some(LogSource {
+                files: vec!["/var/log/wifidiag/wlx001b63aabbcc.jsonl".into()],
+                samples: 10,
+                days: 1,
+                first_ts: None,
+                last_ts: None,
+                bss_count: 2,
+                cached_samples: 0,
+                lines: ReadStats::default(),
+                span_text: "2026-11-27".into(),
+            }),
             own_ssid: Some(Ssid(b"Dr Smith's clinic".to_vec())),
             width_mhz: 20,
             samples: 1,
             fresh: true,
             notice: None,
+            scan: None,
             confidence: "high",
             missing: vec![],
             recommendations: vec![RecommendationEntry {
@@ -657,6 +918,9 @@ mod tests {
                 channel: Some(6),
                 width_mhz: 20,
                 signal_dbm: Some(-50),
+                presence: 1.0,
+                presence_by_hour: None,
+                present_hours: None,
             }],
             plan: vec![PlanEntryJson {
                 bssid: MacAddr([0, 0x1b, 0x63, 0, 0, 7]),

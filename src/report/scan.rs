@@ -16,6 +16,16 @@ pub const SCHEMA: &str = "wifidiag.scan/1";
 /// (`IEEE80211_SCAN_RESULT_EXPIRE`).
 pub const KERNEL_EXPIRY_MS: u32 = 30_000;
 
+/// The notice for results that are the kernel's cache: why, then what is
+/// shown instead.
+pub fn cached_notice(why: &str) -> String {
+    format!(
+        "{why}; showing the kernel's cached scan results instead (entries not seen for {} s \
+         are dropped by the kernel; see each entry's age)",
+        KERNEL_EXPIRY_MS / 1000
+    )
+}
+
 /// The `wifidiag scan --json` document.
 #[derive(Debug, Serialize)]
 pub struct ScanReport {

@@ -16,7 +16,7 @@
 //! creates nor stretches an outage) and reports sleeps as
 //! [`Input::Suspended`].
 
-use super::event::{Crossing, Initiator, Kind, Millis, ProbeRole, Record};
+use super::event::{Crossing, Initiator, Kind, Millis, ProbeRole, Record, ScanHeard};
 use super::pathology::{self, PathologyThresholds, RoamTracker, ScanSnapshot};
 use super::probe::result::{ProbeOutcome, ProbeResult};
 use super::verdict::{self, OutageTracker, Thresholds, Transition};
@@ -65,6 +65,9 @@ pub enum Input {
     Sample(Millis, Option<StationInfo>),
     /// The kernel's scan cache: (BSSID, SSID, signal) of what it heard.
     Scan(Millis, Vec<(MacAddr, Option<String>, i32)>),
+    /// What one `--scan-every` scan heard, to be written as a `scan`
+    /// record (`fresh`: our own scan, not the kernel's cache).
+    ScanRecord(Millis, bool, Vec<ScanHeard>),
     /// The laptop slept from `since` to the input's time.
     Suspended { since: Millis, until: Millis },
     /// The wall clock was stepped by this many milliseconds.
@@ -267,6 +270,11 @@ impl Engine {
                 if self.scans.len() > 3 {
                     self.scans.remove(0);
                 }
+            }
+            // Evidence for `channels --from-log`, not for the verdicts: not
+            // kept on the timeline.
+            Input::ScanRecord(ts, fresh, bsses) => {
+                out.push(self.record(ts, Kind::Scan { fresh, bsses }));
             }
             Input::Suspended { since, until } => self.suspended(since, until, out),
             Input::ClockStep(ts, offset_ms) => {

@@ -269,6 +269,50 @@ pub enum Kind {
     ClockStep {
         offset_ms: i64,
     },
+    /// What one scan heard (`watch --scan-every`: at most one per period):
+    /// the evidence `channels --from-log` scores from. `fresh` is false when
+    /// the watch could not scan itself (no `CAP_NET_ADMIN`, aborted) and
+    /// these are the kernel's cached results (heard within 30 s).
+    Scan {
+        fresh: bool,
+        bsses: Vec<ScanHeard>,
+    },
+}
+
+/// One BSS of a `scan` record: what the channel scoring needs of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanHeard {
+    pub bssid: MacAddr,
+    /// Escaped like every SSID ([`crate::model::Ssid::escaped`]); `None`
+    /// for a hidden network.
+    pub ssid: Option<String>,
+    pub freq_mhz: Mhz,
+    pub channel: Option<u16>,
+    pub width_mhz: u32,
+    pub center_freq_mhz: Mhz,
+    pub center_freq2_mhz: Option<Mhz>,
+    pub signal_dbm: Option<i32>,
+    /// BSS Load utilisation, when advertised.
+    pub utilization_pct: Option<f64>,
+    /// This laptop is associated with it.
+    pub associated: bool,
+}
+
+impl From<&crate::scan::BssView> for ScanHeard {
+    fn from(v: &crate::scan::BssView) -> ScanHeard {
+        ScanHeard {
+            bssid: v.bssid,
+            ssid: v.ssid.as_ref().map(|s| s.escaped()),
+            freq_mhz: v.freq,
+            channel: v.channel,
+            width_mhz: v.width_mhz,
+            center_freq_mhz: v.center_freq,
+            center_freq2_mhz: v.center_freq2,
+            signal_dbm: v.signal.map(|d| d.0),
+            utilization_pct: v.channel_utilization_pct,
+            associated: v.associated,
+        }
+    }
 }
 
 impl Kind {
@@ -298,6 +342,7 @@ impl Kind {
             Kind::Pathology { .. } => "pathology",
             Kind::Suspended { .. } => "suspended",
             Kind::ClockStep { .. } => "clock_step",
+            Kind::Scan { .. } => "scan",
         }
     }
 
@@ -712,6 +757,16 @@ pub fn describe(kind: &Kind) -> String {
         Kind::ClockStep { offset_ms } => {
             format!("the wall clock was stepped by {offset_ms:+} ms (durations are unaffected)")
         }
+        Kind::Scan { fresh, bsses } => format!(
+            "scan: {} BSS{} heard{}",
+            bsses.len(),
+            if bsses.len() == 1 { "" } else { "es" },
+            if *fresh {
+                ""
+            } else {
+                " (the kernel's cached results)"
+            }
+        ),
     }
 }
 
@@ -888,6 +943,35 @@ mod tests {
             },
             Kind::ClockStep {
                 offset_ms: -3_600_000,
+            },
+            Kind::Scan {
+                fresh: true,
+                bsses: vec![
+                    ScanHeard {
+                        bssid: MacAddr([2, 0, 0, 0, 1, 0]),
+                        ssid: Some("clinic \\x0a".into()),
+                        freq_mhz: Mhz(2412),
+                        channel: Some(1),
+                        width_mhz: 20,
+                        center_freq_mhz: Mhz(2412),
+                        center_freq2_mhz: None,
+                        signal_dbm: Some(-48),
+                        utilization_pct: Some(31.4),
+                        associated: true,
+                    },
+                    ScanHeard {
+                        bssid: MacAddr([2, 0, 0, 0, 2, 0]),
+                        ssid: None,
+                        freq_mhz: Mhz(5180),
+                        channel: Some(36),
+                        width_mhz: 80,
+                        center_freq_mhz: Mhz(5210),
+                        center_freq2_mhz: None,
+                        signal_dbm: None,
+                        utilization_pct: None,
+                        associated: false,
+                    },
+                ],
             },
         ]
     }

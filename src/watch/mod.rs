@@ -27,6 +27,7 @@ pub mod pathology;
 pub mod probe;
 pub mod read;
 pub mod reason;
+pub mod scanlog;
 pub mod session;
 pub mod sink;
 pub mod summary;

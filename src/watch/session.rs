@@ -12,13 +12,16 @@
 //! cache every 10 s, looks up the interface after a connect, watches the
 //! clocks for sleeps and steps, feeds all of it to the engine and hands
 //! what the engine publishes to every [`Sink`]. It never reconfigures the
-//! interface and triggers no scans unless `scan_every` asks for it.
+//! interface and triggers no scans unless `scan_every` asks for it: then
+//! one at start and one per period, each written as one `scan` record
+//! ([`super::scanlog`] decides when and what).
 
 use super::clock::{self, Clocks, SteadyClock};
 use super::engine::{Engine, EngineConfig, Input, InterfaceView};
-use super::event::{Millis, ProbeRole, Record};
+use super::event::{Millis, ProbeRole, Record, ScanHeard};
 use super::pathology::PathologyThresholds;
 use super::probe::{self, ProbeResult, Target};
+use super::scanlog::{ScanLog, Triggered};
 use super::sink::{Sink, SinkError};
 use super::verdict::Thresholds;
 use crate::error::{Error, Result};
@@ -228,7 +231,7 @@ pub fn run(
     let begun = Instant::now();
     let mut next_tick = Instant::now();
     let mut last_scan_snapshot: Option<Instant> = None;
-    let mut last_scan_trigger = Instant::now();
+    let mut scan_log = ScanLog::default();
     let mut pending_step: i64 = 0;
     let stop_reason = loop {
         if STOP.load(Ordering::SeqCst) {
@@ -273,29 +276,61 @@ pub fn run(
             if last_scan_snapshot.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
                 last_scan_snapshot = Some(Instant::now());
                 if let Some(index) = engine.ifindex() {
-                    if let (Some(every), Some(phy)) = (config.scan_every, engine.phy()) {
-                        if last_scan_trigger.elapsed() >= every {
-                            last_scan_trigger = Instant::now();
-                            let freqs = nl
-                                .phy_channels(phy)
-                                .map(|c| crate::scan::scan_frequencies(&c, None))
-                                .unwrap_or_default();
-                            let _ = nl.trigger_scan(
-                                index,
-                                &freqs,
-                                crate::nl::ScanMode::Active,
-                                config.interval,
-                            );
-                        }
-                    }
+                    // The cache for the sticky-client check, and the record
+                    // of the last scan once it has settled.
                     if let Ok(bsses) = nl.scan_dump(index) {
-                        let heard = crate::scan::analyse(&bsses)
+                        let views = crate::scan::analyse(&bsses);
+                        let heard = views
                             .iter()
                             .filter_map(|v| {
                                 Some((v.bssid, v.ssid.as_ref().map(|s| s.escaped()), v.signal?.0))
                             })
                             .collect();
                         engine.handle(Input::Scan(steady.now(), heard), &mut records);
+                        record_scan(
+                            &mut scan_log,
+                            begun.elapsed(),
+                            views,
+                            &mut engine,
+                            &steady,
+                            &mut records,
+                        );
+                    }
+                    if let (Some(every), Some(phy)) = (config.scan_every, engine.phy()) {
+                        if scan_log.trigger_due(begun.elapsed(), every) {
+                            let at = begun.elapsed();
+                            let freqs = nl
+                                .phy_channels(phy)
+                                .map(|c| crate::scan::scan_frequencies(&c, None))
+                                .unwrap_or_default();
+                            let how = match nl.trigger_scan(
+                                index,
+                                &freqs,
+                                crate::nl::ScanMode::Active,
+                                config.interval,
+                            ) {
+                                Ok(crate::nl::ScanOutcome::Completed) => Triggered::Completed,
+                                Ok(crate::nl::ScanOutcome::TimedOut) => Triggered::Running,
+                                Ok(crate::nl::ScanOutcome::Aborted) | Err(_) => {
+                                    Triggered::NotScanned
+                                }
+                            };
+                            scan_log.triggered(at, how);
+                            // Completed or impossible: the record now.
+                            if how != Triggered::Running {
+                                if let Ok(bsses) = nl.scan_dump(index) {
+                                    let views = crate::scan::analyse(&bsses);
+                                    record_scan(
+                                        &mut scan_log,
+                                        begun.elapsed(),
+                                        views,
+                                        &mut engine,
+                                        &steady,
+                                        &mut records,
+                                    );
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -336,6 +371,24 @@ pub fn run(
         sink.finish()?;
     }
     Ok(stop_reason)
+}
+
+/// Hands the engine a `scan` record of `views` when one is due.
+fn record_scan(
+    scan_log: &mut ScanLog,
+    elapsed: Duration,
+    mut views: Vec<crate::scan::BssView>,
+    engine: &mut Engine,
+    steady: &SteadyClock,
+    records: &mut Vec<Record>,
+) {
+    if let Some(due) = scan_log.record_due(elapsed) {
+        if let Some(age) = due.max_age {
+            crate::scan::drop_older_than(&mut views, age);
+        }
+        let heard = views.iter().map(ScanHeard::from).collect();
+        engine.handle(Input::ScanRecord(steady.now(), due.fresh, heard), records);
+    }
 }
 
 /// The kernel event needs what only a dump says: after a connect, the

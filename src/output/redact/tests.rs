@@ -170,6 +170,11 @@ fn macs_in_text_and_wlx_names() {
         r.redact_text("wlx001b63aabbcc is down"),
         format!("wlx{pseudo_digits} is down")
     );
+    // A log file named after the interface (the dot joins the run).
+    assert_eq!(
+        r.redact_text("/var/log/wifidiag/wlx001b63aabbcc.jsonl, wlx001b63aabbcc."),
+        format!("/var/log/wifidiag/wlx{pseudo_digits}.jsonl, wlx{pseudo_digits}.")
+    );
     // Twelve hex digits that are not after "wlx" are not a MAC.
     assert_eq!(r.redact_text("id 001b63aabbcc"), "id 001b63aabbcc");
 }

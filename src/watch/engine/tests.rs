@@ -843,3 +843,34 @@ fn a_success_from_before_the_sleep_does_not_end_the_grace() {
     s.round(605_000, Up, Up);
     assert!(s.outages().is_empty(), "{:?}", s.outages());
 }
+
+/// Issue 15: a `--scan-every` scan becomes one `scan` record, stamped with
+/// the interface; the timeline the verdicts read does not keep it.
+#[test]
+fn a_scan_to_record_is_published_as_a_scan_record() {
+    let mut s = Script::new();
+    let heard = vec![crate::watch::event::ScanHeard {
+        bssid: AP2,
+        ssid: Some("Cafe".into()),
+        freq_mhz: Mhz(2412),
+        channel: Some(1),
+        width_mhz: 20,
+        center_freq_mhz: Mhz(2412),
+        center_freq2_mhz: None,
+        signal_dbm: Some(-60),
+        utilization_pct: None,
+        associated: false,
+    }];
+    s.feed(Input::ScanRecord(Millis(5_000), true, heard.clone()));
+    let scans = s.kinds("scan");
+    assert_eq!(
+        scans,
+        vec![&Kind::Scan {
+            fresh: true,
+            bsses: heard
+        }]
+    );
+    let last = s.published.last().unwrap();
+    assert_eq!(last.iface.as_deref(), Some("wlan1"));
+    assert!(!s.engine.timeline.iter().any(|r| r.kind.name() == "scan"));
+}
