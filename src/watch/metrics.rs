@@ -46,10 +46,10 @@
 //!   standard defines (1 to 71, [`reason_label`]), and `other` for any
 //!   other value: at most 72 values;
 //! - `role`: `gateway`, `dns`, `target`;
-//! - `target`: the `--target`s (at most 32, watch's own cap), plus the one
-//!   current gateway and the one current DNS probe: a gateway that changes
-//!   (a new DHCP lease) replaces the old one's series rather than adding
-//!   to them;
+//! - `target`: a `--target` (at most 32, watch's own cap; with role
+//!   `target`, and `dns` for the lookup of a name), or the one current
+//!   gateway: a gateway that changes (a new DHCP lease) replaces the old
+//!   one's series rather than adding to them. At most 65 probe series;
 //! - `interface`: the one interface watched; `version`: this build.
 //!
 //! With `--redact`, the records are redacted before any sink sees them, so
@@ -196,10 +196,11 @@ impl Metrics {
                 ..
             } => {
                 let role = role_label(*role);
-                // One gateway and one DNS probe at a time: a new one
-                // replaces the old one's series.
-                if role != "target" {
-                    self.probes.retain(|(r, t), _| *r != role || t == target);
+                // One gateway at a time: a new one (a new lease) replaces
+                // the old one's series. Lookups and probes are per target.
+                if role == "gateway" {
+                    self.probes
+                        .retain(|(r, t), _| *r != "gateway" || t == target);
                 }
                 self.probes.insert(
                     (role, target.clone()),

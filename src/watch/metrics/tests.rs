@@ -126,10 +126,23 @@ fn a_new_gateway_replaces_the_old_ones_series() {
         probe(1_000, ProbeRole::Gateway, "10.0.0.1", Some(1.0)),
         probe(1_000, ProbeRole::Target, "a:80", Some(1.0)),
         probe(1_000, ProbeRole::Target, "b:80", Some(1.0)),
+        probe(1_000, ProbeRole::Dns, "a:80", Some(1.0)),
+        probe(1_000, ProbeRole::Dns, "b:80", Some(1.0)),
         probe(2_000, ProbeRole::Gateway, "10.0.9.1", Some(2.0)),
+        probe(2_000, ProbeRole::Dns, "a:80", Some(1.0)),
     ]);
     let keys: Vec<_> = m.probes.keys().map(|(r, t)| format!("{r} {t}")).collect();
-    assert_eq!(keys, ["gateway 10.0.9.1", "target a:80", "target b:80"]);
+    // Each named target has its own lookup: those are not replaced.
+    assert_eq!(
+        keys,
+        [
+            "dns a:80",
+            "dns b:80",
+            "gateway 10.0.9.1",
+            "target a:80",
+            "target b:80"
+        ]
+    );
 }
 
 #[test]
