@@ -531,6 +531,19 @@ pub struct WatchArgs {
     #[arg(long, value_name = "FILE")]
     pub log: Option<std::path::PathBuf>,
 
+    /// Keep FILE up to date in the Prometheus text format, for
+    /// node_exporter's textfile collector (replaced atomically; same path
+    /// rules as --log)
+    ///
+    /// Rewritten at start, with every written sample (--sample-every), every
+    /// probe state change and outage, and at the end, through a temporary
+    /// file and a rename in the same directory, so a reader never sees half
+    /// of it. Mode 0644 whatever the umask (node_exporter runs as its own
+    /// user). A failed write warns once and is retried; it never ends the
+    /// watch. README: "Metrics for Prometheus" lists the metrics.
+    #[arg(long, value_name = "FILE")]
+    pub metrics_file: Option<std::path::PathBuf>,
+
     /// How long to wait for another watch that holds the --log file (0s..1d)
     ///
     /// 0s gives up at once. At most a day: a watch that has held the log for

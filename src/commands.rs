@@ -550,6 +550,7 @@ fn read_resolvers() -> Vec<IpAddr> {
 
 pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     use wifidiag::watch::log::EventLog;
+    use wifidiag::watch::metrics::{self, MetricsFile, MetricsSink};
     use wifidiag::watch::pathology::PathologyThresholds;
     use wifidiag::watch::probe::target::{collect_targets, read_targets_file, TargetsFileError};
     use wifidiag::watch::session::{self, WatchConfig, WatchError};
@@ -620,6 +621,18 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
         },
         None => None,
     };
+    // Checked before the watch starts: a refused path is a usage mistake
+    // to report now, not an hour into a watch.
+    let mut metrics_sink = match &args.metrics_file {
+        Some(path) => match MetricsFile::open(path) {
+            Ok(file) => Some(MetricsSink::new(file)),
+            Err(e) => {
+                eprintln!("wifidiag: {}", metrics::refusal_message(&e));
+                return Ok(e.exit_code());
+            }
+        },
+        None => None,
+    };
     let mut summary = Summary::default();
     let status_line = !args.quiet && !opts.json && std::io::stderr().is_terminal();
     let mut stdout_sink: Box<dyn Sink + '_> = if opts.json {
@@ -630,6 +643,9 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
     let mut sinks: Vec<&mut dyn Sink> = vec![stdout_sink.as_mut()];
     if let Some(log) = log.as_mut() {
         sinks.push(log);
+    }
+    if let Some(m) = metrics_sink.as_mut() {
+        sinks.push(m);
     }
     sinks.push(&mut summary);
     let result = session::run(&config, &mut sinks, opts.redact.as_ref());

@@ -18,10 +18,11 @@
 //! - [`watch`] is the watch: a pure engine (`watch::engine`) fed kernel
 //!   events, probe results and samples, whose records go to sinks
 //!   (`watch::sink`: the terminal, JSON Lines, the `--log` file, the
-//!   summary). Its edges are `watch::session` (kernel, clocks, signals),
-//!   `watch::probe` (ICMP/TCP/DNS sockets; packet encoding and target
-//!   parsing are pure), `watch::log` (the cron-safe writer) and
-//!   `watch::read` (the typed, streaming reader `report` uses).
+//!   summary, and `watch::metrics`, the `--metrics-file`). Its edges are
+//!   `watch::session` (kernel, clocks, signals), `watch::probe`
+//!   (ICMP/TCP/DNS sockets; packet encoding and target parsing are pure),
+//!   `watch::log` (the cron-safe writer) and `watch::read` (the typed,
+//!   streaming reader `report` uses).
 //! - [`report`] turns model values into versioned JSON documents and human
 //!   tables, writing to any [`std::io::Write`]; [`output`] holds what every
 //!   command shares (styling, envelopes, redaction) and [`escape`] makes

@@ -544,6 +544,49 @@ fn report_of_an_unreadable_log_is_a_permission_error() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Issue 14: `--metrics-file` is refused under the `--log` rules before the
+/// watch starts (no Wi-Fi needed to see it): a symlink in the path or at
+/// the name, and a directory. One line naming the option, nothing written
+/// through the link.
+#[test]
+fn metrics_file_refuses_symlinks_like_the_log() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch_dir("metrics-refused");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let real = dir.join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::os::unix::fs::symlink(&real, dir.join("link")).unwrap();
+    std::os::unix::fs::symlink(real.join("target.prom"), dir.join("named.prom")).unwrap();
+    for (path, why) in [
+        (dir.join("link/wifidiag.prom"), "symbolic link"),
+        (dir.join("named.prom"), "symbolic link"),
+        (real.clone(), "a directory"),
+    ] {
+        let out = wifidiag(&[
+            "watch",
+            "--metrics-file",
+            path.to_str().unwrap(),
+            "--for",
+            "1s",
+        ]);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{path:?}: {stderr}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+        assert!(
+            stderr.starts_with("wifidiag: refusing to write metrics to ") && stderr.contains(why),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("--log"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read_dir(&real).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A `scan` record as `watch --scan-every` writes it: (BSSID, SSID, MHz,
 /// dBm, associated) per BSS.
 fn scan_line(ts: &str, bsses: &[(&str, &str, u32, i32, bool)]) -> String {

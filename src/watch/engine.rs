@@ -120,6 +120,9 @@ pub struct Engine {
     /// the wake, stamped then, possibly after it noticed the sleep.
     sleep_loss: Option<(Millis, Millis)>,
     outages: usize,
+    /// Samples and probe results that were not published, for a sink that
+    /// wants every one (the metrics file); `None` unless asked for.
+    unpublished: Option<Vec<Record>>,
 }
 
 impl Engine {
@@ -138,6 +141,7 @@ impl Engine {
             last_counters: None,
             last_probe_ok: BTreeMap::new(),
             last_sample_published: None,
+            unpublished: None,
             scans: Vec::new(),
             reported_patterns: HashSet::new(),
             last_status: BTreeMap::new(),
@@ -164,6 +168,30 @@ impl Engine {
             gateway: self.gateway,
         };
         self.publish(self.record(ts, kind), out);
+    }
+
+    /// From now on, keeps every sample and probe result that is not
+    /// published (samples between two `sample_every`, probe results that
+    /// did not change a target's state) for [`Engine::take_unpublished`].
+    /// A sink that reports the link's current state (the metrics file)
+    /// needs each one; the log does not.
+    pub fn keep_unpublished(&mut self) {
+        self.unpublished.get_or_insert_with(Vec::new);
+    }
+
+    /// Moves the unpublished samples and probe results kept since the last
+    /// call into `out` (nothing unless [`Engine::keep_unpublished`] was
+    /// called).
+    pub fn take_unpublished(&mut self, out: &mut Vec<Record>) {
+        if let Some(kept) = self.unpublished.as_mut() {
+            out.append(kept);
+        }
+    }
+
+    fn unpublished(&mut self, record: &Record) {
+        if let Some(kept) = self.unpublished.as_mut() {
+            kept.push(record.clone());
+        }
     }
 
     /// The watched interface's index now (`None` while it is gone).
@@ -493,6 +521,8 @@ impl Engine {
         let changed = self.last_probe_ok.insert((target.clone(), role_key), ok) != Some(ok);
         if changed {
             out.push(record.clone());
+        } else {
+            self.unpublished(&record);
         }
         self.keep(record);
         // A probe that could not be made says nothing about the target.
@@ -586,6 +616,8 @@ impl Engine {
         if due {
             self.last_sample_published = Some(ts);
             out.push(record.clone());
+        } else {
+            self.unpublished(&record);
         }
         self.keep(record);
     }

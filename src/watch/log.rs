@@ -629,6 +629,39 @@ impl EventLog {
     }
 }
 
+/// For another file written by root beside the log (the `--metrics-file`):
+/// opens the directory that will hold `path` under the log's rules (no
+/// symlink anywhere in the path, no directory another user could modify;
+/// see the module documentation) and refuses a symlink or special file at
+/// the name itself. Returns the directory, where it is (absolute, for
+/// messages) and the file's name in it.
+pub(crate) fn open_checked_dir(path: &Path) -> Result<(OwnedFd, PathBuf, CString), LogError> {
+    let (dir, shown, name) = open_parent(path, Resolver::detect())?;
+    match stat_at(dir.as_fd(), &name) {
+        Ok(st) => {
+            let file = shown.join(OsStr::from_bytes(name.to_bytes()));
+            require_regular(st.st_mode, path, &file)?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(open_err(path, e)),
+    }
+    Ok((dir, shown, name))
+}
+
+/// Creates the new file `name` in `dir` for writing (`O_EXCL`: never an
+/// existing file, never through a symlink), with permission bits `mode`
+/// less the umask.
+pub(crate) fn create_new_at(dir: BorrowedFd<'_>, name: &CStr, mode: u32) -> io::Result<File> {
+    open_step(
+        dir,
+        name,
+        libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL,
+        mode,
+        Resolver::detect(),
+    )
+    .map(File::from)
+}
+
 /// `Err(reason)` unless `json` is one JSON object on one line.
 fn check_event(json: &str) -> Result<(), &'static str> {
     if json.contains('\n') {

@@ -14,13 +14,15 @@
 //!
 //! The edges: [`session`] (the loop around the engine: kernel reads and
 //! listeners, clocks, signals), [`sink`] (where records go), [`probe`]
-//! (ICMP, TCP, DNS), [`log`] (the cron-safe JSON Lines writer) and
-//! [`read`] (the streaming reader).
+//! (ICMP, TCP, DNS), [`log`] (the cron-safe JSON Lines writer),
+//! [`metrics`] (the Prometheus textfile) and [`read`] (the streaming
+//! reader).
 
 pub mod clock;
 pub mod engine;
 pub mod event;
 pub mod log;
+pub mod metrics;
 pub mod pathology;
 pub mod probe;
 pub mod read;

@@ -110,6 +110,24 @@ impl Fanout<'_, '_> {
         Ok(())
     }
 
+    /// Hands the engine's unpublished samples and probe results to the
+    /// sinks that want them, redacted first like everything else.
+    fn observe(&mut self, engine: &mut Engine, kept: &mut Vec<Record>) {
+        engine.take_unpublished(kept);
+        for record in kept.drain(..) {
+            let record = match self.redact {
+                Some(r) => match record.redacted(r) {
+                    Some(red) => red,
+                    None => continue,
+                },
+                None => record,
+            };
+            for sink in self.sinks.iter_mut().filter(|s| s.wants_unpublished()) {
+                sink.observe(&record);
+            }
+        }
+    }
+
     fn status(&mut self, text: &str) {
         let text = match self.redact {
             Some(r) => r.redact_text(text),
@@ -197,7 +215,11 @@ pub fn run(
         interface_view(&iface),
         gateway,
     );
+    if out.sinks.iter().any(|s| s.wants_unpublished()) {
+        engine.keep_unpublished();
+    }
     let mut records = Vec::new();
+    let mut kept = Vec::new();
     // What the laptop is connected to now, so the first loss has a "from".
     let bssid = match iface.ifindex {
         Some(index) => nl.station(index).ok().flatten().and_then(|st| st.bssid),
@@ -313,6 +335,7 @@ pub fn run(
                 }
             }
             engine.handle(Input::Tick(steady.now()), &mut records);
+            out.observe(&mut engine, &mut kept);
             out.send(&mut records)?;
             out.status(&engine.status_text());
         }
@@ -338,6 +361,7 @@ pub fn run(
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break "all listeners ended".into(),
         }
+        out.observe(&mut engine, &mut kept);
         out.send(&mut records)?;
     };
     STOP.store(true, Ordering::SeqCst);
@@ -426,5 +450,65 @@ mod tests {
             assert!(!text.contains("00:1b:63:aa:bb:cc"), "{name}: {text}");
             assert!(text.contains(&pseudonym), "{name}: {text}");
         }
+    }
+
+    /// Issue 14: `--redact` covers the metrics labels, for published
+    /// records and for the unpublished ones the metrics sink observes.
+    #[test]
+    fn the_metrics_labels_are_redacted() {
+        use crate::watch::metrics::{MetricsOut, MetricsSink, WriteError};
+        struct Last(String);
+        impl MetricsOut for &mut Last {
+            fn replace(&mut self, text: &str) -> Result<(), WriteError> {
+                self.0 = text.to_string();
+                Ok(())
+            }
+            fn shown(&self) -> String {
+                "test".into()
+            }
+        }
+        let redactor = Redactor::from_key([9; crate::output::KEY_LEN]);
+        let iface = "wlx001b63aabbcc";
+        let v6 = "2001:db8:1:2:21b:63ff:feaa:bbcc";
+        let probe = |ms| Record {
+            ts: Millis(ms),
+            iface: Some(iface.into()),
+            kind: Kind::Probe {
+                target: v6.into(),
+                role: ProbeRole::Gateway,
+                method: crate::watch::probe::ProbeMethod::IcmpRaw,
+                outcome: crate::watch::probe::result::ProbeOutcome::Ok,
+                ok: true,
+                rtt_ms: Some(1.0),
+                detail: None,
+            },
+        };
+        let mut last = Last(String::new());
+        {
+            let mut m = MetricsSink::new(&mut last);
+            let mut sinks: [&mut dyn Sink; 1] = [&mut m];
+            let mut out = Fanout {
+                sinks: &mut sinks,
+                redact: Some(&redactor),
+            };
+            let config = EngineConfig {
+                iface: iface.into(),
+                targets: vec![],
+                interval_ms: 1000,
+                sample_every_ms: 60_000,
+                thresholds: Thresholds::default(),
+                patterns: PathologyThresholds::default(),
+                host: None,
+            };
+            let mut engine = Engine::new(config, InterfaceView::default(), None);
+            // An unpublished result (as the engine keeps it), then a
+            // published one that writes the file.
+            let mut kept = vec![probe(2_000)];
+            out.observe(&mut engine, &mut kept);
+            out.send(&mut vec![probe(1_000)]).unwrap();
+        }
+        assert!(last.0.contains("wifidiag_probe_up"), "{}", last.0);
+        assert!(!last.0.contains(iface), "{}", last.0);
+        assert!(!last.0.contains("feaa:bbcc"), "{}", last.0);
     }
 }

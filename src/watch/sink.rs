@@ -2,8 +2,8 @@
 //!
 //! The session hands every published [`Record`] to each [`Sink`] it was
 //! given, in order: the human stream or JSON Lines on standard output, the
-//! `--log` file, the summary accumulator, and whatever comes next (a
-//! metrics file). A sink that fails for good ends the watch with its
+//! `--log` file, the summary accumulator and the `--metrics-file`
+//! ([`super::metrics`]). A sink that fails for good ends the watch with its
 //! error; a sink that can recover (a full disk) says so itself and goes on.
 
 use super::event::{Kind, Record};
@@ -24,6 +24,17 @@ pub enum SinkError {
 pub trait Sink {
     /// Takes one published record.
     fn record(&mut self, record: &Record) -> Result<(), SinkError>;
+
+    /// Whether this sink wants [`Sink::observe`]: every sample and probe
+    /// result, also those that are not published.
+    fn wants_unpublished(&self) -> bool {
+        false
+    }
+
+    /// Takes one sample or probe result that was not published (only if
+    /// [`Sink::wants_unpublished`]): the log leaves them out, a sink that
+    /// reports the current state (the metrics file) needs them.
+    fn observe(&mut self, _record: &Record) {}
 
     /// A one-line live status; only a sink drawing on a terminal shows it.
     fn status(&mut self, _text: &str) {}

@@ -454,6 +454,42 @@ fn probes_are_published_on_a_change_and_samples_every_sample_every() {
     assert_eq!(s.kinds("sample").len(), 2);
 }
 
+/// Issue 14 (metrics): a sink that reports the current state sees every
+/// sample and probe result, also those the log leaves out, exactly once,
+/// and only when it asked.
+#[test]
+fn unpublished_samples_and_probes_are_kept_only_when_asked() {
+    let config = EngineConfig {
+        sample_every_ms: 60_000,
+        ..Script::new().engine.config
+    };
+    let mut quiet = Script::with(config.clone());
+    quiet.sample(900, AP1, -50).sample(1_900, AP1, -50);
+    let mut none = Vec::new();
+    quiet.engine.take_unpublished(&mut none);
+    assert!(none.is_empty(), "{none:?}");
+
+    let mut s = Script::with(config);
+    s.engine.keep_unpublished();
+    for t in (1_000..=3_000).step_by(1_000) {
+        s.sample(t - 100, AP1, -50).round(t, Up, Up);
+    }
+    let mut kept = Vec::new();
+    s.engine.take_unpublished(&mut kept);
+    let names: Vec<_> = kept.iter().map(|r| r.kind.name()).collect();
+    // The first sample and each probe's first result were published.
+    assert_eq!(
+        names,
+        ["sample", "probe", "probe", "sample", "probe", "probe"]
+    );
+    assert!(kept
+        .iter()
+        .all(|r| !s.published.contains(r) && r.iface.as_deref() == Some("wlan1")));
+    let mut again = Vec::new();
+    s.engine.take_unpublished(&mut again);
+    assert!(again.is_empty(), "{again:?}");
+}
+
 /// Issue 9 item 12: samples carry the channel the laptop is on.
 #[test]
 fn samples_carry_the_current_channel() {
