@@ -377,11 +377,30 @@ pub struct DiagnoseArgs {
     pub logs: Vec<std::path::PathBuf>,
 }
 
+/// `watch --site`: a short printable label.
+fn parse_site(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > 64 {
+        return Err("a site label is 1 to 64 characters".into());
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return Err("a site label has no control characters".into());
+    }
+    Ok(s.to_string())
+}
+
 /// Arguments of `wifidiag report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The log files written by `watch --log` (one summary over all of them)
-    #[arg(required = true, value_name = "FILE")]
+    /// The log files written by `watch --log`, or directories of them (one
+    /// summary over all of them)
+    ///
+    /// A directory stands for the files directly in it, by name (hidden
+    /// files, FILE.lock and compressed rotations left out), so the logs of
+    /// many laptops collected in one place are read in one go: the summary
+    /// then has a table per machine, site and interface, and the JSON
+    /// `groups[]` per day.
+    #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<std::path::PathBuf>,
 }
 
@@ -491,6 +510,12 @@ examples/logrotate). Exit status 6 means at least one outage was observed.";
 pub struct WatchArgs {
     /// The wireless interface (default: the connected station interface)
     pub iface: Option<String>,
+
+    /// A label for the site this laptop is at, written in the log's start
+    /// record (e.g. a clinic's name): `report` over many laptops' logs
+    /// groups by it (1 to 64 printable characters; redacted by --redact)
+    #[arg(long, value_name = "LABEL", value_parser = parse_site)]
+    pub site: Option<String>,
 
     /// A server to probe: HOST or HOST:PORT (TCP) — repeatable
     ///

@@ -595,6 +595,7 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
         duration: args.duration,
         scan_every: args.scan_every,
         sample_every: args.sample_every,
+        site: args.site.clone(),
         thresholds: Thresholds {
             fail_after: args.fail_after,
             ..Thresholds::default()
@@ -683,7 +684,21 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     use wifidiag::watch::summary::{self, ReportDoc, Summary};
     let mut summary = Summary::default();
     let mut stats = ReadStats::default();
-    for path in &args.files {
+    let files = match read::expand_dirs(&args.files) {
+        Ok((files, compressed)) => {
+            if compressed > 0 {
+                eprintln!(
+                    "wifidiag: skipped {compressed} compressed log(s) in the directories given (decompress them to include them)"
+                );
+            }
+            files
+        }
+        Err(e) => {
+            eprintln!("wifidiag: {e}");
+            return Ok(e.exit_code());
+        }
+    };
+    for path in &files {
         // Large files are read in parts side by side; a record that cannot
         // be redacted is left out (fail closed).
         let parts = match read::fold_file(path, Summary::default, |s, record| match &opts.redact {
@@ -701,10 +716,14 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             }
         };
         let mut file_stats = ReadStats::default();
+        let mut file = Summary::default();
         for (part, part_stats) in parts {
-            summary.merge(part);
+            file.merge(part);
             file_stats.append(&part_stats);
         }
+        // The next file's first records belong to no run of this one.
+        file.end_of_file();
+        summary.merge(file);
         warn_skipped(path, &file_stats);
         stats.add(&file_stats);
     }
@@ -718,14 +737,13 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         };
         let doc = ReportDoc {
             envelope,
-            files: args.files.iter().map(|f| f.display().to_string()).collect(),
+            files: files.iter().map(|f| f.display().to_string()).collect(),
             lines: &stats,
             summary: &summary,
         };
         write_json_doc(out, &doc, opts.redact.as_ref()).context("writing the report")?;
     } else {
-        let names: Vec<String> = args
-            .files
+        let names: Vec<String> = files
             .iter()
             .map(|f| wifidiag::escape::terminal_safe(&f.display().to_string()).into_owned())
             .collect();
@@ -736,7 +754,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     if stats.events == 0 {
         eprintln!(
             "wifidiag: no wifidiag event in {} ({} line(s) read): is this a log written by watch --log?",
-            if args.files.len() == 1 { "the file" } else { "the files" },
+            if files.len() == 1 { "the file" } else { "the files" },
             stats.lines
         );
         return Ok(ExitCode::NoEvents);

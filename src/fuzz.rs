@@ -455,6 +455,7 @@ pub fn sample_records() -> Vec<Record> {
         Kind::Start {
             version: "0.1.0".into(),
             hostname: Some("reception-1".into()),
+            site: Some("clinic-north".into()),
             targets: vec!["emr.clinic.lan:443".into(), "10.77.1.10".into()],
             interval_ms: 1000,
             gateway: gw,

@@ -759,3 +759,100 @@ fn channels_from_log_scores_the_logged_scans() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `report DIR`: the logs of several laptops collected in one directory,
+/// grouped by machine, site, interface and day; `--site` is accepted by
+/// watch and redacted like a host name.
+#[test]
+fn report_over_a_directory_groups_by_machine_and_site() {
+    let dir = scratch_dir("fleet");
+    let line = |ts: &str, kind: &str| {
+        format!(r#"{{"schema":"wifidiag.event/1","ts":"{ts}","iface":"wlan0",{kind}}}"#)
+    };
+    let start = |ts: &str, host: &str, site: &str| {
+        line(
+            ts,
+            &format!(
+                r#""kind":"start","version":"0.1.0","hostname":"{host}","site":"{site}","targets":["emr:443"],"interval_ms":1000,"gateway":null"#
+            ),
+        )
+    };
+    let outage = |ts: &str, cause: &str| {
+        line(
+            ts,
+            &format!(
+                r#""kind":"outage","target":"emr:443","start":"{ts}","end":"{ts}","duration_ms":4000,"cause":"{cause}","evidence":[],"summary":"x""#
+            ),
+        )
+    };
+    std::fs::write(
+        dir.join("laptop-a.jsonl"),
+        [
+            start("2026-12-01T08:00:00.000Z", "reception", "north"),
+            outage("2026-12-01T09:00:00.000Z", "wifi"),
+            outage("2026-12-02T09:00:00.000Z", "wifi"),
+        ]
+        .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("laptop-b.jsonl"),
+        [
+            start("2026-12-01T08:00:00.000Z", "exam-2", "south"),
+            outage("2026-12-01T10:00:00.000Z", "server"),
+        ]
+        .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    // Left out: the writer's lock, a compressed rotation, a hidden file.
+    std::fs::write(dir.join("laptop-a.jsonl.lock"), "").unwrap();
+    std::fs::write(dir.join("old.jsonl.1.gz"), [0x1f, 0x8b]).unwrap();
+    std::fs::write(dir.join(".wifidiag.prom.tmp"), "x").unwrap();
+
+    let out = wifidiag(&["report", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(doc["lines"]["corrupt"], 0);
+    let groups = doc["groups"].as_array().unwrap();
+    let find = |host: &str, day: &str| {
+        groups
+            .iter()
+            .find(|g| g["host"] == host && g["day"] == day)
+            .unwrap_or_else(|| panic!("no {host} {day} in {groups:#?}"))
+    };
+    assert_eq!(find("reception", "2026-12-01")["site"], "north");
+    assert_eq!(find("reception", "2026-12-02")["causes"]["wifi"], 1);
+    assert_eq!(find("exam-2", "2026-12-01")["causes"]["server"], 1);
+    assert_eq!(find("exam-2", "2026-12-01")["downtime_ms"], 4000);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("skipped 1 compressed log"), "{stderr}");
+
+    let text = wifidiag(&["report", dir.to_str().unwrap()]);
+    let page = String::from_utf8(text.stdout).unwrap();
+    assert!(page.contains("Per machine"), "{page}");
+    assert!(
+        page.contains("reception") && page.contains("north"),
+        "{page}"
+    );
+
+    let red = wifidiag(&["report", dir.to_str().unwrap(), "--json", "--redact"]);
+    let red = String::from_utf8(red.stdout).unwrap();
+    for secret in ["north", "south", "reception", "exam-2"] {
+        assert!(!red.contains(secret), "{secret} in {red}");
+    }
+    assert!(red.contains("\"site\": \"site-"), "{red}");
+
+    // watch --site: checked while the command line is parsed (clap's usage
+    // error, exit 2), before any kernel access.
+    let long = "x".repeat(65);
+    for bad in ["", long.as_str(), "a\u{7}b"] {
+        let out = wifidiag(&["watch", "--site", bad]);
+        assert_eq!(out.status.code(), Some(2), "--site {bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("site label"), "{err}");
+    }
+}

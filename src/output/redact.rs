@@ -164,6 +164,12 @@ impl Redactor {
         format!("host-{}", hex(&self.prf("host", name.as_bytes())[..6]))
     }
 
+    /// `site-` and 12 hex digits: a site label (`watch --site`) names the
+    /// clinic as surely as its SSID.
+    pub fn site(&self, name: &str) -> String {
+        format!("site-{}", hex(&self.prf("site", name.as_bytes())[..6]))
+    }
+
     /// The same /64 prefix with a keyed interface identifier; loopback,
     /// unspecified and IPv4-mapped addresses are returned unchanged.
     pub fn ipv6(&self, addr: Ipv6Addr) -> Ipv6Addr {
@@ -199,8 +205,10 @@ impl Redactor {
                         each_string(v, &|s| self.mac(s));
                     } else if SSID_KEYS.contains(&k) {
                         each_string(v, &|s| self.ssid(s));
-                    } else if k == "hostname" {
+                    } else if matches!(k, "hostname" | "host" | "hosts") {
                         each_string(v, &|s| self.hostname(s));
+                    } else if k == "site" {
+                        each_string(v, &|s| self.site(s));
                     } else {
                         self.apply(v);
                     }

@@ -38,6 +38,8 @@ pub struct EngineConfig {
     pub patterns: PathologyThresholds,
     /// The machine's name, for the start record.
     pub host: Option<String>,
+    /// `watch --site`.
+    pub site: Option<String>,
 }
 
 /// The watched interface as the edge found it.
@@ -163,6 +165,7 @@ impl Engine {
         let kind = Kind::Start {
             version: env!("CARGO_PKG_VERSION").into(),
             hostname: self.config.host.clone(),
+            site: self.config.site.clone(),
             targets: self.config.targets.clone(),
             interval_ms: self.config.interval_ms,
             gateway: self.gateway,

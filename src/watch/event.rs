@@ -147,6 +147,10 @@ pub enum Kind {
         version: Text,
         /// The machine the watch ran on (what a report of the log names).
         hostname: Option<String>,
+        /// The site the machine belongs to (`watch --site`), so a report over
+        /// many machines' logs can group by it. Absent when not given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        site: Option<String>,
         targets: Vec<String>,
         interval_ms: u64,
         gateway: Option<IpAddr>,
@@ -855,6 +859,7 @@ mod tests {
             Kind::Start {
                 version: "0.1.0".into(),
                 hostname: Some("laptop-7".into()),
+                site: Some("north".into()),
                 targets: vec!["emr:443".into(), "10.0.0.9".into()],
                 interval_ms: 1000,
                 gateway: Some("fe80::1".parse().unwrap()),

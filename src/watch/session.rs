@@ -49,6 +49,8 @@ pub struct WatchConfig {
     pub sample_every: Duration,
     pub thresholds: Thresholds,
     pub patterns: PathologyThresholds,
+    /// `--site`: a label for the start record.
+    pub site: Option<String>,
 }
 
 enum Msg {
@@ -211,6 +213,7 @@ pub fn run(
             thresholds: config.thresholds,
             patterns: config.patterns,
             host: crate::output::Envelope::now("").hostname,
+            site: config.site.clone(),
         },
         interface_view(&iface),
         gateway,
@@ -499,6 +502,7 @@ mod tests {
                 thresholds: Thresholds::default(),
                 patterns: PathologyThresholds::default(),
                 host: None,
+                site: None,
             };
             let mut engine = Engine::new(config, InterfaceView::default(), None);
             // An unpublished result (as the engine keeps it), then a

@@ -24,6 +24,69 @@ pub const MAX_ROWS: usize = 1000;
 pub const MAX_BSSIDS: usize = 256;
 /// Host names kept (from the runs' start records).
 pub const MAX_HOSTS: usize = 16;
+/// Rows of the per machine, site, interface and day table; what comes after
+/// is counted in [`Summary::groups_dropped`]. A hundred laptops over a
+/// month is 3,000 rows.
+pub const MAX_GROUPS: usize = 10_000;
+
+/// Who and when a group is: the machine and site of the run a record
+/// belongs to (its `start` record), its interface, its UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct GroupKey {
+    host: Option<String>,
+    site: Option<String>,
+    iface: Option<String>,
+    day: String,
+}
+
+/// The counts of one group.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct GroupAcc {
+    runs: u64,
+    outages: u64,
+    causes: BTreeMap<&'static str, u64>,
+    downtime_ms: u64,
+    disconnects: u64,
+    roams: u64,
+}
+
+impl GroupAcc {
+    fn add(&mut self, o: &GroupAcc) {
+        self.runs += o.runs;
+        self.outages += o.outages;
+        for (c, n) in &o.causes {
+            *self.causes.entry(c).or_default() += n;
+        }
+        self.downtime_ms = self.downtime_ms.saturating_add(o.downtime_ms);
+        self.disconnects += o.disconnects;
+        self.roams += o.roams;
+    }
+}
+
+/// One row of the per machine, site, interface and day table (`groups[]`
+/// of `wifidiag.report/2`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRow {
+    pub host: Option<String>,
+    pub site: Option<String>,
+    pub iface: Option<String>,
+    /// UTC day, `YYYY-MM-DD`.
+    pub day: String,
+    pub runs: u64,
+    pub outages: u64,
+    pub causes: BTreeMap<&'static str, u64>,
+    /// Outage time (the sum of the outages' durations; overlapping outages
+    /// of several targets count each).
+    pub downtime_ms: u64,
+    pub disconnects: u64,
+    pub roams: u64,
+}
+
+/// The UTC day of a time.
+fn utc_day(ts: Millis) -> String {
+    let t = ts.rfc3339();
+    t.get(..10).unwrap_or(&t).to_string()
+}
 
 /// One outage as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,6 +161,11 @@ pub struct Summary {
     pub signal: BTreeMap<MacAddr, SignalStats>,
     /// Why the last run stopped.
     pub stop_reason: Option<String>,
+    /// Per machine, site, interface and UTC day (see [`GroupRow`]), in that
+    /// order; at most [`MAX_GROUPS`] rows.
+    pub groups: Vec<GroupRow>,
+    /// Records that would have opened a group past [`MAX_GROUPS`].
+    pub groups_dropped: u64,
     /// Lines the watch could not write to its log (disk full); only known
     /// at the end of a watch, 0 in a report.
     #[serde(skip)]
@@ -106,6 +174,17 @@ pub struct Summary {
     signal_acc: BTreeMap<MacAddr, SignalAcc>,
     #[serde(skip)]
     reasons: BTreeMap<(u16, u8), (String, u64)>,
+    #[serde(skip)]
+    group_acc: BTreeMap<GroupKey, GroupAcc>,
+    /// The host and site of the last `start` folded in: later records are
+    /// that run's.
+    #[serde(skip)]
+    current: Option<(Option<String>, Option<String>)>,
+    /// Records before the first `start` of this summary (a part of a file
+    /// read in parallel begins mid-run): by interface and day, settled by
+    /// [`Summary::merge`] (the run before) or [`Summary::end_of_file`].
+    #[serde(skip)]
+    pending: BTreeMap<(Option<String>, String), GroupAcc>,
 }
 
 impl Summary {
@@ -118,6 +197,7 @@ impl Summary {
         if self.last_ts.is_none_or(|l| r.ts > l) {
             self.last_ts = Some(r.ts);
         }
+        self.count_group(r);
         match &r.kind {
             Kind::Start { hostname: host, .. } => {
                 self.runs += 1;
@@ -198,10 +278,123 @@ impl Summary {
         }
     }
 
+    /// Adds what a record counts for to its group.
+    fn count_group(&mut self, r: &Record) {
+        let (day, delta) = match &r.kind {
+            Kind::Start { hostname, site, .. } => {
+                self.current = Some((hostname.clone(), site.clone()));
+                (
+                    utc_day(r.ts),
+                    GroupAcc {
+                        runs: 1,
+                        ..GroupAcc::default()
+                    },
+                )
+            }
+            Kind::Outage {
+                start,
+                duration_ms,
+                cause,
+                ..
+            } => {
+                let mut g = GroupAcc {
+                    outages: 1,
+                    downtime_ms: *duration_ms,
+                    ..GroupAcc::default()
+                };
+                g.causes.insert(cause.label(), 1);
+                (utc_day(*start), g)
+            }
+            Kind::Disconnected { .. } => (
+                utc_day(r.ts),
+                GroupAcc {
+                    disconnects: 1,
+                    ..GroupAcc::default()
+                },
+            ),
+            Kind::Roamed { .. } => (
+                utc_day(r.ts),
+                GroupAcc {
+                    roams: 1,
+                    ..GroupAcc::default()
+                },
+            ),
+            _ => return,
+        };
+        match &self.current {
+            Some((host, site)) => {
+                let key = GroupKey {
+                    host: host.clone(),
+                    site: site.clone(),
+                    iface: r.iface.clone(),
+                    day,
+                };
+                self.add_group(key, &delta);
+            }
+            None => self
+                .pending
+                .entry((r.iface.clone(), day))
+                .or_default()
+                .add(&delta),
+        }
+    }
+
+    fn add_group(&mut self, key: GroupKey, delta: &GroupAcc) {
+        if let Some(g) = self.group_acc.get_mut(&key) {
+            g.add(delta);
+        } else if self.group_acc.len() < MAX_GROUPS {
+            self.group_acc.insert(key, delta.clone());
+        } else {
+            self.groups_dropped += 1;
+        }
+    }
+
+    /// Settles the records that came before any `start` in this file: their
+    /// run is unknown (a log cut at its head), so their machine is too.
+    /// Call it before merging the next file, whose first records belong to
+    /// no run of this one.
+    pub fn end_of_file(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for ((iface, day), g) in pending {
+            let key = GroupKey {
+                host: None,
+                site: None,
+                iface,
+                day,
+            };
+            self.add_group(key, &g);
+        }
+        self.current = None;
+    }
+
     /// Folds in the summary of what comes after this one (the next part of
-    /// a file read in parallel, or the next file): the same as having
-    /// observed its records after these.
+    /// a file read in parallel, or the next file after
+    /// [`Summary::end_of_file`]): the same as having observed its records
+    /// after these.
     pub fn merge(&mut self, later: Summary) {
+        // What the later part saw before its first start belongs to the
+        // run this part ended in.
+        for ((iface, day), g) in later.pending {
+            match &self.current {
+                Some((host, site)) => {
+                    let key = GroupKey {
+                        host: host.clone(),
+                        site: site.clone(),
+                        iface,
+                        day,
+                    };
+                    self.add_group(key, &g);
+                }
+                None => self.pending.entry((iface, day)).or_default().add(&g),
+            }
+        }
+        for (key, g) in later.group_acc {
+            self.add_group(key, &g);
+        }
+        self.groups_dropped += later.groups_dropped;
+        if later.current.is_some() {
+            self.current = later.current;
+        }
         self.runs += later.runs;
         for h in later.hosts {
             if self.hosts.len() < MAX_HOSTS {
@@ -246,9 +439,26 @@ impl Summary {
         self.log_lines_lost += later.log_lines_lost;
     }
 
-    /// Settles the derived fields (disconnect table, signal means) after
-    /// the last [`observe`](Self::observe).
+    /// Settles the derived fields (disconnect table, signal means, groups)
+    /// after the last [`observe`](Self::observe).
     pub fn finish(&mut self) {
+        self.end_of_file();
+        self.groups = self
+            .group_acc
+            .iter()
+            .map(|(k, g)| GroupRow {
+                host: k.host.clone(),
+                site: k.site.clone(),
+                iface: k.iface.clone(),
+                day: k.day.clone(),
+                runs: g.runs,
+                outages: g.outages,
+                causes: g.causes.clone(),
+                downtime_ms: g.downtime_ms,
+                disconnects: g.disconnects,
+                roams: g.roams,
+            })
+            .collect();
         self.disconnects = self
             .reasons
             .iter()
@@ -396,7 +606,82 @@ pub fn render(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> 
             terminal_safe(&p.summary)
         )?;
     }
-    not_listed(out, s.pattern_count, s.patterns.len(), "pattern")
+    not_listed(out, s.pattern_count, s.patterns.len(), "pattern")?;
+    render_machines(out, s, styled)
+}
+
+/// Per machine, site and interface, over all days (`groups[]` has the
+/// days): only when the logs are of more than one machine or interface, or
+/// name a site.
+fn render_machines(out: &mut dyn Write, s: &Summary, styled: bool) -> io::Result<()> {
+    use crate::report::table::{new_table, SafeRows};
+    // (host, site, interface) → counts over the days, and the days.
+    type Machine<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+    let mut machines: BTreeMap<Machine<'_>, (GroupAcc, BTreeSet<&str>)> = BTreeMap::new();
+    for g in &s.groups {
+        let key = (g.host.as_deref(), g.site.as_deref(), g.iface.as_deref());
+        let e = machines.entry(key).or_default();
+        e.0.add(&GroupAcc {
+            runs: g.runs,
+            outages: g.outages,
+            causes: g.causes.clone(),
+            downtime_ms: g.downtime_ms,
+            disconnects: g.disconnects,
+            roams: g.roams,
+        });
+        e.1.insert(g.day.as_str());
+    }
+    let sites = s.groups.iter().any(|g| g.site.is_some());
+    if machines.len() < 2 && !sites {
+        return Ok(());
+    }
+    let mut t = new_table(
+        styled,
+        &[
+            "Machine",
+            "Site",
+            "Interface",
+            "Days",
+            "Runs",
+            "Outages",
+            "Downtime",
+            "Disconnects",
+            "Roams",
+        ],
+    );
+    // Most troubled first: outages, then downtime.
+    let mut rows: Vec<_> = machines.into_iter().collect();
+    rows.sort_by(|a, b| {
+        (b.1 .0.outages, b.1 .0.downtime_ms).cmp(&(a.1 .0.outages, a.1 .0.downtime_ms))
+    });
+    for ((host, site, iface), (g, days)) in rows {
+        let causes: Vec<String> = g.causes.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        t.add_safe_row(vec![
+            host.unwrap_or("?").to_string(),
+            site.unwrap_or("-").to_string(),
+            iface.unwrap_or("-").to_string(),
+            days.len().to_string(),
+            g.runs.to_string(),
+            if causes.is_empty() {
+                "0".into()
+            } else {
+                format!("{} ({})", g.outages, causes.join(", "))
+            },
+            seconds(g.downtime_ms),
+            g.disconnects.to_string(),
+            g.roams.to_string(),
+        ]);
+    }
+    writeln!(out, "Per machine (per day in the JSON's groups[]):")?;
+    writeln!(out, "{t}")?;
+    if s.groups_dropped > 0 {
+        writeln!(
+            out,
+            "… {} record(s) of further machines or days not grouped (over {MAX_GROUPS} rows)",
+            s.groups_dropped
+        )?;
+    }
+    Ok(())
 }
 
 /// The line under a list cut at [`MAX_ROWS`]: how many more there were.

@@ -28,6 +28,7 @@ impl Script {
             thresholds: Thresholds::default(),
             patterns: PathologyThresholds::default(),
             host: Some("laptop-7".into()),
+            site: Some("north".into()),
         })
     }
 

@@ -31,6 +31,7 @@ fn start(ms: u64, host: &str) -> Record {
         Kind::Start {
             version: "0.1.0".into(),
             hostname: Some(host.into()),
+            site: None,
             targets: vec!["emr:443".into()],
             interval_ms: 1000,
             gateway: None,
@@ -269,5 +270,109 @@ fn lines_lost_to_the_log_are_in_the_summary() {
     assert!(
         text.contains("4 line(s) could not be written to the log"),
         "{text}"
+    );
+}
+
+fn start_at(ms: u64, host: &str, site: Option<&str>, iface: &str) -> Record {
+    Record::new(
+        Millis(ms),
+        Some(iface),
+        Kind::Start {
+            version: "0.1.0".into(),
+            hostname: Some(host.into()),
+            site: site.map(Into::into),
+            targets: vec!["emr:443".into()],
+            interval_ms: 1000,
+            gateway: None,
+        },
+    )
+}
+
+const DAY: u64 = 86_400_000;
+/// 2026-12-01T00:00:00Z.
+const DEC1: u64 = 1_796_083_200_000;
+
+/// Logs of two laptops at two sites over two days: grouped by machine,
+/// site, interface and UTC day, the same whether a file is read whole or
+/// in parts, and records before any start in a file are no one's.
+#[test]
+fn reports_across_machines_group_by_host_site_interface_and_day() {
+    let laptop_a = vec![
+        start_at(DEC1 + 1000, "reception", Some("north"), "wlan0"),
+        outage(DEC1 + 10_000, Cause::Wifi, "a"),
+        outage(DEC1 + DAY + 10_000, Cause::Server, "b"),
+        outage(DEC1 + DAY + 20_000, Cause::Server, "c"),
+    ];
+    let laptop_b = vec![
+        // A log cut at its head: no start before this outage.
+        outage(DEC1 + 5000, Cause::Lan, "cut"),
+        start_at(DEC1 + 6000, "exam-2", Some("south"), "wlan0"),
+        outage(DEC1 + 60_000, Cause::Dns, "d"),
+    ];
+    let whole = |parts: &[&[Record]]| {
+        let mut total = Summary::default();
+        for file in parts {
+            let mut s = Summary::default();
+            for r in file.iter() {
+                s.observe(r);
+            }
+            s.end_of_file();
+            total.merge(s);
+        }
+        total.finish();
+        total
+    };
+    let s = whole(&[&laptop_a, &laptop_b]);
+    let row = |host: Option<&str>, day: u64| {
+        s.groups
+            .iter()
+            .find(|g| g.host.as_deref() == host && g.day == utc_day(Millis(DEC1 + day * DAY)))
+            .unwrap_or_else(|| panic!("no row {host:?} day {day}: {:#?}", s.groups))
+    };
+    let a1 = row(Some("reception"), 0);
+    assert_eq!(
+        (a1.runs, a1.outages, a1.site.as_deref()),
+        (1, 1, Some("north"))
+    );
+    assert_eq!(a1.day, "2026-12-01");
+    let a2 = row(Some("reception"), 1);
+    assert_eq!((a2.runs, a2.outages, a2.downtime_ms), (0, 2, 6000));
+    assert_eq!(a2.causes.get("server"), Some(&2));
+    let b1 = row(Some("exam-2"), 0);
+    assert_eq!((b1.outages, b1.site.as_deref()), (1, Some("south")));
+    let cut = row(None, 0);
+    assert_eq!(cut.causes.get("lan"), Some(&1));
+    assert_eq!(s.groups.len(), 4);
+
+    // The same file read in two parts (the second starting mid-run) gives
+    // the same groups.
+    let mut first = Summary::default();
+    for r in &laptop_a[..2] {
+        first.observe(r);
+    }
+    let mut second = Summary::default();
+    for r in &laptop_a[2..] {
+        second.observe(r);
+    }
+    first.merge(second);
+    first.end_of_file();
+    first.finish();
+    let one = whole(&[&laptop_a]);
+    assert_eq!(first.groups, one.groups);
+
+    // The page has the per machine table, most troubled first.
+    let mut page = Vec::new();
+    render(&mut page, &s, false).unwrap();
+    let page = String::from_utf8(page).unwrap();
+    let table = page
+        .split("Per machine")
+        .nth(1)
+        .expect("a per machine table");
+    let reception = table.find("reception").unwrap();
+    let exam = table.find("exam-2").unwrap();
+    assert!(reception < exam, "{table}");
+    assert!(
+        table.contains("3 (1 wifi, 2 server)") || table.contains("3 (2 server, 1 wifi)"),
+        "{table}"
     );
 }
