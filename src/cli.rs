@@ -379,6 +379,13 @@ pub struct ReportArgs {
     /// The log files written by `watch --log` (one summary over all of them)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<std::path::PathBuf>,
+
+    /// Also write the report as one self-contained HTML page to this file:
+    /// the outages by cause, a timeline chart (signal, probes, outages
+    /// shaded by cause, disconnects and roams) and the tables; no script,
+    /// no network, printable. With --redact the whole page is redacted
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<std::path::PathBuf>,
 }
 
 const HISTORY_LONG_ABOUT: &str = "\

@@ -663,20 +663,31 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
 }
 
 pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    use wifidiag::report::html::timeline::Timeline;
     use wifidiag::watch::read::{self, ReadStats};
     use wifidiag::watch::summary::{self, ReportDoc, Summary};
     let mut summary = Summary::default();
+    // The page's series and rows, gathered only when a page is asked for.
+    let mut timeline = args.html.as_ref().map(|_| Timeline::default());
+    let want_page = timeline.is_some();
+    let init = || (Summary::default(), want_page.then(Timeline::default));
+    let observe = |(s, t): &mut (Summary, Option<Timeline>), r: &wifidiag::watch::event::Record| {
+        s.observe(r);
+        if let Some(t) = t {
+            t.observe(r);
+        }
+    };
     let mut stats = ReadStats::default();
     for path in &args.files {
         // Large files are read in parts side by side; a record that cannot
         // be redacted is left out (fail closed).
-        let parts = match read::fold_file(path, Summary::default, |s, record| match &opts.redact {
+        let parts = match read::fold_file(path, init, |s, record| match &opts.redact {
             Some(r) => {
                 if let Some(red) = record.redacted(r) {
-                    s.observe(&red);
+                    observe(s, &red);
                 }
             }
-            None => s.observe(&record),
+            None => observe(s, &record),
         }) {
             Ok(parts) => parts,
             Err(e) => {
@@ -685,8 +696,11 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             }
         };
         let mut file_stats = ReadStats::default();
-        for (part, part_stats) in parts {
+        for ((part, part_timeline), part_stats) in parts {
             summary.merge(part);
+            if let (Some(t), Some(p)) = (timeline.as_mut(), part_timeline) {
+                t.merge(p);
+            }
             file_stats.append(&part_stats);
         }
         warn_skipped(path, &file_stats);
@@ -717,6 +731,32 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         summary::render(out, &summary, opts.styled)?;
     }
     out.flush()?;
+    if let (Some(dest), Some(timeline)) = (&args.html, &timeline) {
+        let files: Vec<String> = args
+            .files
+            .iter()
+            .map(|f| {
+                let name = f.display().to_string();
+                match &opts.redact {
+                    Some(r) => r.redact_text(&name),
+                    None => name,
+                }
+            })
+            .collect();
+        let page = wifidiag::report::html::render(&wifidiag::report::html::Page {
+            files: &files,
+            summary: &summary,
+            timeline,
+            generated: wifidiag::watch::event::Millis::now().rfc3339(),
+        });
+        if let Err(e) = write_whole_file(dest, page.as_bytes()) {
+            eprintln!(
+                "wifidiag: cannot write the page {}: {e}",
+                wifidiag::escape::terminal_safe(&dest.display().to_string())
+            );
+            return Ok(ExitCode::Failure);
+        }
+    }
     if stats.events == 0 {
         eprintln!(
             "wifidiag: no wifidiag event in {} ({} line(s) read): is this a log written by watch --log?",
@@ -726,6 +766,27 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         return Ok(ExitCode::NoEvents);
     }
     Ok(ExitCode::Success)
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it,
+/// then renamed over it (a reader never sees half a page).
+fn write_whole_file(dest: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let name = dest
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, dest));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// One line on stderr for each kind of line a report skipped.
