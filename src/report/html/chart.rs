@@ -71,20 +71,30 @@ fn line_path(g: &Grid<Stat>, scale: Scale, y: impl Fn(f64) -> f64) -> String {
         .collect();
     let mut gaps: Vec<u64> = pts.windows(2).map(|w| w[1].0 - w[0].0).collect();
     gaps.sort_unstable();
-    let usual = gaps.get(gaps.len() / 2).copied().unwrap_or(0);
+    let usual = gaps.get(gaps.len().saturating_sub(1) / 2).copied().unwrap_or(0);
     let limit = (usual * 3).max(g.width_ms() * 3);
     let mut d = String::with_capacity(pts.len() * 14);
     let mut prev: Option<u64> = None;
+    // A point alone between gaps is drawn as a dot (a round cap on a
+    // line 0.1 long), or it would not show at all.
+    let mut alone = false;
     for (t, v) in &pts {
         let cmd = match prev {
             Some(p) if t - p <= limit => 'L',
             _ => 'M',
         };
+        if cmd == 'M' && alone {
+            d.push_str("l0.1,0");
+        }
+        alone = cmd == 'M';
         d.push(cmd);
         d.push_str(&f(scale.x(*t)));
         d.push(',');
         d.push_str(&f(y(*v)));
         prev = Some(*t);
+    }
+    if alone {
+        d.push_str("l0.1,0");
     }
     d
 }
@@ -206,14 +216,17 @@ pub fn chart(t: &Timeline) -> Markup {
             title { "Timeline of the watch (UTC)" }
             // Legend: the causes seen, then the markers.
             g class="legend" {
-                @for (i, (label, name, fill)) in causes_seen.iter().enumerate() {
-                    rect class={ "swatch " (label) } x=(f(PLOT_X + i as f64 * 125.0)) y="6" width="14" height="14" fill=(fill) {}
-                    text x=(f(PLOT_X + i as f64 * 125.0 + 18.0)) y="18" { (name) " outage" }
-                }
-                @let mx = PLOT_X + causes_seen.len() as f64 * 125.0;
-                @for (i, (kind, name)) in legend_marks.iter().enumerate() {
-                    (marker(*kind, mx + i as f64 * 105.0 + 7.0, 13.0))
-                    text x=(f(mx + i as f64 * 105.0 + 16.0)) y="18" { (name) }
+                @for (x, item) in legend_layout(&causes_seen, &legend_marks) {
+                    @match item {
+                        LegendItem::Cause(label, name, fill) => {
+                            rect class={ "swatch " (label) } x=(f(x)) y="6" width="14" height="14" fill=(fill) {}
+                            text x=(f(x + 18.0)) y="18" { (name) " outage" }
+                        }
+                        LegendItem::Mark(kind, name) => {
+                            (marker(kind, x + 7.0, 13.0))
+                            text x=(f(x + 16.0)) y="18" { (name) }
+                        }
+                    }
                 }
             }
             // Bands first, under everything else.
@@ -275,6 +288,9 @@ pub fn chart(t: &Timeline) -> Markup {
             g class="lane events" {
                 rect class="frame" x=(f(PLOT_X)) y=(f(events_top)) width=(f(PLOT_W)) height=(f(EVENTS_H)) {}
                 text class="lane-label" x="8" y=(f(events_top + 16.0)) { "Events" }
+                @if t.marks.is_empty() {
+                    text class="none" x=(f(PLOT_X + 8.0)) y=(f(events_top + EVENTS_H / 2.0 + 4.0)) { "no disconnect, roam or interface event" }
+                }
                 @for (row, (kind, _)) in legend_marks.iter().enumerate() {
                     @if let Some(grid) = t.marks.get(kind) {
                         @for (_, m) in grid.cells() {
@@ -296,6 +312,30 @@ pub fn chart(t: &Timeline) -> Markup {
             }
         }
     }
+}
+
+enum LegendItem<'a> {
+    Cause(&'a str, &'a str, &'a str),
+    Mark(MarkKind, &'a str),
+}
+
+/// The legend's items left to right, each as wide as its text (about
+/// 7 units a character at the chart's 12 px).
+fn legend_layout<'a>(
+    causes: &[&'a (&'a str, &'a str, &'a str)],
+    marks: &[(MarkKind, &'a str)],
+) -> Vec<(f64, LegendItem<'a>)> {
+    let mut x = PLOT_X;
+    let mut out = Vec::new();
+    for (label, name, fill) in causes.iter().copied() {
+        out.push((x, LegendItem::Cause(label, name, fill)));
+        x += 18.0 + 7.0 * (name.chars().count() + " outage".len()) as f64 + 18.0;
+    }
+    for (kind, name) in marks {
+        out.push((x, LegendItem::Mark(*kind, name)));
+        x += 16.0 + 7.0 * name.chars().count() as f64 + 18.0;
+    }
+    out
 }
 
 fn mark_class(k: MarkKind) -> &'static str {

@@ -96,7 +96,7 @@ svg.chart .tick { fill: #555; font-size: 11px; }
 svg.chart .lane-label { fill: #222; font-weight: 600; }
 svg.chart .lane-sub { fill: #555; font-size: 11px; }
 svg.chart .none { fill: #888; font-style: italic; }
-svg.chart .series { fill: none; stroke-width: 1.6; stroke-linejoin: round; }
+svg.chart .series { fill: none; stroke-width: 1.6; stroke-linejoin: round; stroke-linecap: round; }
 svg.chart .series.signal { stroke: #1f5fbf; }
 svg.chart .series.latency { stroke: #2a7d3b; }
 svg.chart .loss { stroke: #c0162c; stroke-width: 1.8; fill: none; }

@@ -289,6 +289,31 @@ fn headlines() {
 }
 
 #[test]
+fn a_point_alone_is_drawn_as_a_dot_and_an_empty_lane_says_so() {
+    let (_, t) = fold(&[
+        sample(0, -50),
+        sample(1000, -50),
+        sample(90_000, -60),
+        probe(100_000, "a", Some(3)),
+    ]);
+    let svg = chart::chart(&t).into_string();
+    let d = svg
+        .split(r#"<path class="series signal" d=""#)
+        .nth(1)
+        .unwrap();
+    let d = &d[..d.find('"').unwrap()];
+    assert_eq!(count(d, "M"), 2, "{d}");
+    assert!(d.ends_with("l0.1,0"), "{d}");
+    let d = svg
+        .split(r#"<path class="series latency" d=""#)
+        .nth(1)
+        .unwrap();
+    let d = &d[..d.find('"').unwrap()];
+    assert!(d.starts_with('M') && d.ends_with("l0.1,0"), "{d}");
+    assert!(svg.contains(">no disconnect, roam or interface event<"));
+}
+
+#[test]
 fn an_empty_timeline_draws_no_chart() {
     assert_eq!(chart::chart(&Timeline::default()).into_string(), "");
 }
