@@ -71,7 +71,10 @@ fn line_path(g: &Grid<Stat>, scale: Scale, y: impl Fn(f64) -> f64) -> String {
         .collect();
     let mut gaps: Vec<u64> = pts.windows(2).map(|w| w[1].0 - w[0].0).collect();
     gaps.sort_unstable();
-    let usual = gaps.get(gaps.len().saturating_sub(1) / 2).copied().unwrap_or(0);
+    let usual = gaps
+        .get(gaps.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0);
     let limit = (usual * 3).max(g.width_ms() * 3);
     let mut d = String::with_capacity(pts.len() * 14);
     let mut prev: Option<u64> = None;
@@ -231,11 +234,16 @@ pub fn chart(t: &Timeline) -> Markup {
             }
             // Bands first, under everything else.
             g class="bands" {
-                @for (label, grid) in &t.bands {
+                @for (label, grid) in band_order(t) {
                     @for (_, m) in grid.cells() {
                         @let x = scale.x(m.start.0);
-                        @let w = (scale.x(m.end.0) - x).max(2.0);
-                        rect class={ "band " (label) } x=(f(x)) y=(f(lanes_top)) width=(f(w))
+                        // A cell of many outages is as wide as their time
+                        // added up, not as the span from the first to the
+                        // last (that would shade a whole month).
+                        // One outage alone stays visible however short.
+                        @let w = (scale.x(m.start.0 + m.total_ms.min(m.end.since(m.start))) - x)
+                            .max(if m.count == 1 { 1.5 } else { 0.01 });
+                        rect class={ "band " (label) } x=(f(x)) y=(f(lanes_top)) width=(format!("{w:.2}"))
                             height=(f(lanes_bottom - lanes_top)) fill=(cause_fill(label)) {
                             title { (title(m, "outage", "outages")) }
                         }
@@ -312,6 +320,14 @@ pub fn chart(t: &Timeline) -> Markup {
             }
         }
     }
+}
+
+/// The causes' bands, the one with the most time in outage first, so the
+/// shorter ones are drawn over it and stay visible.
+fn band_order(t: &Timeline) -> Vec<(&'static str, &Grid<Mark>)> {
+    let mut bands: Vec<_> = t.bands.iter().map(|(c, g)| (*c, g)).collect();
+    bands.sort_by_key(|(c, _)| std::cmp::Reverse(t.causes.get(c).map_or(0, |n| n.total_ms)));
+    bands
 }
 
 enum LegendItem<'a> {

@@ -200,7 +200,8 @@ pub fn render(p: &Page) -> String {
                     (chart::chart(t))
                     p class="note" {
                         "Times in UTC. Shaded bands are outages, coloured by cause; hover a band or a marker for what it was. "
-                        "Each series keeps at most " (timeline::MAX_POINTS) " points: over a long log a point is the mean of its span."
+                        "Each series keeps at most " (timeline::MAX_POINTS) " points: over a long log a point is the mean of its span, "
+                        "and a band is as wide as the time in outage within its span."
                         @if t.other_probes > 0 {
                             " " (t.other_probes) " probe(s) of targets beyond the first " (timeline::MAX_TARGETS) " are not drawn."
                         }

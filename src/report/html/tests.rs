@@ -112,11 +112,11 @@ fn the_chart_draws_one_band_per_outage_at_its_time_coloured_by_cause() {
     assert_eq!(count(&svg, r#"<rect class="band "#), 2, "{svg}");
     // The plot is 830 units wide from x=150 over 100 s: 8.3 per second.
     assert!(
-        svg.contains(r##"<rect class="band lan" x="316.0" y="28.0" width="83.0""##),
+        svg.contains(r##"<rect class="band lan" x="316.0" y="28.0" width="83.00""##),
         "{svg}"
     );
     assert!(
-        svg.contains(r##"<rect class="band server" x="648.0" y="28.0" width="41.5""##),
+        svg.contains(r##"<rect class="band server" x="648.0" y="28.0" width="41.50""##),
         "{svg}"
     );
     assert!(svg.contains(r##"fill="#c9b3e6""##), "lan's colour");
@@ -200,6 +200,32 @@ fn tables_keep_their_first_rows_and_exact_counts() {
     assert!(t.bands["wifi"].len() <= MAX_POINTS);
     let roams: u64 = t.marks[&MarkKind::Roam].cells().map(|(_, m)| m.count).sum();
     assert_eq!(roams, MAX_ROWS as u64 + 500);
+}
+
+#[test]
+fn coarse_bands_shade_the_time_in_outage_not_their_span() {
+    // 10,000 outages of 1 s, one every 10 s: 10 % of the time.
+    let mut t = Timeline::default();
+    for i in 0..10_000u64 {
+        t.observe(&outage(i * 10_000, i * 10_000 + 1_000, "wifi", "s", "x"));
+    }
+    assert!(t.bands["wifi"].len() <= MAX_POINTS);
+    let shaded: u64 = t.bands["wifi"].cells().map(|(_, m)| m.total_ms).sum();
+    assert_eq!(shaded, 10_000 * 1_000);
+    let svg = chart::chart(&t).into_string();
+    let widths: f64 = svg
+        .split(r#"<rect class="band wifi" "#)
+        .skip(1)
+        .map(|r| {
+            let w = r.split("width=\"").nth(1).unwrap();
+            w[..w.find('"').unwrap()].parse::<f64>().unwrap()
+        })
+        .sum();
+    let plot = chart::PLOT_W;
+    assert!(
+        widths > plot * 0.08 && widths < plot * 0.12,
+        "the bands cover {widths} of {plot}"
+    );
 }
 
 #[test]

@@ -176,6 +176,9 @@ pub struct Mark {
     pub end: Millis,
     /// The start of the earliest event of the cell.
     pub start: Millis,
+    /// The events' lengths added up (bands: time in outage, which over a
+    /// long log is much less than `end - start` of a cell).
+    pub total_ms: u64,
 }
 
 impl Mark {
@@ -185,6 +188,7 @@ impl Mark {
             first,
             end,
             start,
+            total_ms: end.since(start),
         }
     }
 }
@@ -192,6 +196,7 @@ impl Mark {
 impl Cell for Mark {
     fn absorb(&mut self, later: Mark) {
         self.count += later.count;
+        self.total_ms = self.total_ms.saturating_add(later.total_ms);
         if later.start < self.start {
             self.start = later.start;
         }
