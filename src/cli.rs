@@ -383,7 +383,9 @@ pub struct ReportArgs {
     /// Also write the report as one self-contained HTML page to this file:
     /// the outages by cause, a timeline chart (signal, probes, outages
     /// shaded by cause, disconnects and roams) and the tables; no script,
-    /// no network, printable. With --redact the whole page is redacted
+    /// no network, printable. A `wifidiag.diagnose/1` document (`diagnose
+    /// --json`) given among the FILEs becomes a section of the page (its
+    /// headline and checks). With --redact the whole page is redacted
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<std::path::PathBuf>,
 }

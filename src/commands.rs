@@ -678,7 +678,17 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         }
     };
     let mut stats = ReadStats::default();
+    let mut diagnoses = Vec::new();
+    let mut logs = Vec::new();
     for path in &args.files {
+        // A diagnose document given for the page is shown, not read as a log.
+        if want_page {
+            if let Some(d) = read_diagnose_doc(path, opts.redact.as_ref()) {
+                diagnoses.push(d);
+                continue;
+            }
+        }
+        logs.push(path);
         // Large files are read in parts side by side; a record that cannot
         // be redacted is left out (fail closed).
         let parts = match read::fold_file(path, init, |s, record| match &opts.redact {
@@ -732,8 +742,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     }
     out.flush()?;
     if let (Some(dest), Some(timeline)) = (&args.html, &timeline) {
-        let files: Vec<String> = args
-            .files
+        let files: Vec<String> = logs
             .iter()
             .map(|f| {
                 let name = f.display().to_string();
@@ -747,6 +756,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             files: &files,
             summary: &summary,
             timeline,
+            diagnoses: &diagnoses,
             generated: wifidiag::watch::event::Millis::now().rfc3339(),
         });
         if let Err(e) = write_whole_file(dest, page.as_bytes()) {
@@ -757,7 +767,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             return Ok(ExitCode::Failure);
         }
     }
-    if stats.events == 0 {
+    if stats.events == 0 && diagnoses.is_empty() {
         eprintln!(
             "wifidiag: no wifidiag event in {} ({} line(s) read): is this a log written by watch --log?",
             if args.files.len() == 1 { "the file" } else { "the files" },
@@ -766,6 +776,38 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         return Ok(ExitCode::NoEvents);
     }
     Ok(ExitCode::Success)
+}
+
+/// Diagnose documents larger than this are not documents we wrote.
+const MAX_DIAGNOSE_DOC: u64 = 16 << 20;
+
+/// The page's section of `path` if it is a `wifidiag.diagnose/1` document
+/// (redacted as `diagnose --json --redact` would be); `None` for anything
+/// else, which is then read as a log (and refused or counted as such).
+fn read_diagnose_doc(
+    path: &std::path::Path,
+    redact: Option<&wifidiag::output::Redactor>,
+) -> Option<wifidiag::report::html::diagnosis::DiagnosisSection> {
+    use std::io::Read;
+    use wifidiag::report::html::diagnosis;
+    // Only regular files: a FIFO would block here (the log reader refuses it).
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_DIAGNOSE_DOC {
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = [0u8; 4096];
+    let n = file.read(&mut head).ok()?;
+    if !diagnosis::looks_like_document(&head[..n]) {
+        return None;
+    }
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let mut source = path.display().to_string();
+    if let Some(r) = redact {
+        r.apply(&mut doc);
+        source = r.redact_text(&source);
+    }
+    diagnosis::section(source, &doc)
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it,

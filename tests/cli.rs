@@ -819,3 +819,80 @@ fn report_html_redacts_the_whole_page() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 13: a `wifidiag.diagnose/1` document is accepted beside the logs
+/// by `report --html`: its headline and checks become a section of the page.
+#[test]
+fn report_html_takes_a_diagnose_document_too() {
+    let dir = scratch_dir("report-html-diagnose");
+    let doc = dir.join("diagnose.json");
+    std::fs::write(
+        &doc,
+        r#"{
+  "schema": "wifidiag.diagnose/1",
+  "tool_version": "0.1.0",
+  "timestamp": "2026-12-03T10:00:00.000Z",
+  "hostname": "laptop-7",
+  "interface": "wlan0",
+  "duration_ms": 31000,
+  "probe_duration_ms": 30000,
+  "targets": ["10.77.1.10:8443"],
+  "result": "problem",
+  "headline": {"text": "Channel 6 is congested <b>now</b>: move to channel 1", "cause": "wifi_degraded", "confidence": "medium", "because": ["radio.congestion"]},
+  "counts": {"ok": 1, "warn": 0, "fail": 1, "not_run": 0},
+  "scan": {"fresh": true, "method": "passive", "notice": null, "bsses": 4, "hidden_bsses": 0},
+  "checks": [
+    {"id": "link.associated", "area": "link", "title": "Association", "status": "ok", "finding": "associated on channel 6 for 2 min", "evidence": []},
+    {"id": "radio.congestion", "area": "radio", "title": "Channel congestion", "status": "fail", "finding": "channel 6 scores 2.2", "next_step": "move the access point to channel 1", "evidence": []}
+  ]
+}
+"#,
+    )
+    .unwrap();
+    let page = dir.join("page.html");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/watch/lab-watch.jsonl"
+    );
+    // Alone: the page is the diagnosis.
+    let out = wifidiag(&[
+        "report",
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "no line is skipped as corrupt");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Channel 6 is congested &lt;b&gt;now&lt;/b&gt;: move to channel 1"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Channel congestion") && html.contains("move the access point to channel 1")
+    );
+    assert!(html.contains("class=\"status fail\""));
+    // Beside a log: both.
+    let out = wifidiag(&[
+        "report",
+        fixture,
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("Channel congestion") && html.contains("<rect class=\"band server\""));
+    // Redacted: the host name goes.
+    let out = wifidiag(&[
+        "--redact",
+        "report",
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("Channel congestion") && !html.contains("laptop-7"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -10,6 +10,7 @@
 //! tables' rows), both bounded in memory whatever the size of the log.
 
 pub mod chart;
+pub mod diagnosis;
 pub mod timeline;
 
 use crate::watch::event::Initiator;
@@ -20,10 +21,12 @@ use timeline::{clock, Timeline};
 
 /// What the page is made of.
 pub struct Page<'a> {
-    /// The files read, as they should be shown (redacted if asked).
+    /// The logs read, as they should be shown (redacted if asked).
     pub files: &'a [String],
     pub summary: &'a Summary,
     pub timeline: &'a Timeline,
+    /// `wifidiag.diagnose/1` documents given beside the logs.
+    pub diagnoses: &'a [diagnosis::DiagnosisSection],
     /// When the page was made (RFC 3339).
     pub generated: String,
 }
@@ -110,6 +113,10 @@ th { background: #f3f3f3; }
 td.num { text-align: right; white-space: nowrap; }
 td.when { white-space: nowrap; font-variant-numeric: tabular-nums; }
 ul.evidence { margin: 4px 0 0; padding-left: 18px; color: #444; font-size: .9em; }
+.status { font-weight: 600; white-space: nowrap; }
+.status.fail { color: #b00020; }
+.status.warn { color: #9a5b00; }
+.status.ok { color: #2a7d3b; }
 footer { margin-top: 32px; color: #777; font-size: .85em; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
@@ -143,7 +150,15 @@ pub fn render(p: &Page) -> String {
         (Some(a), Some(b)) => format!("{} to {} (UTC)", a.rfc3339(), b.rfc3339()),
         _ => "no records".into(),
     };
-    let hosts: Vec<&str> = s.hosts.iter().map(String::as_str).collect();
+    let mut hosts: Vec<&str> = s.hosts.iter().map(String::as_str).collect();
+    for d in p.diagnoses {
+        if let Some(h) = d.hostname.as_deref() {
+            if !hosts.contains(&h) {
+                hosts.push(h);
+            }
+        }
+    }
+    let logs = s.events > 0;
     let title = if hosts.is_empty() {
         "Wi-Fi report".to_string()
     } else {
@@ -162,6 +177,7 @@ pub fn render(p: &Page) -> String {
             body {
                 header {
                     h1 { (title) }
+                    @if logs {
                     p class="meta" {
                         (period) br;
                         (s.runs) " watch run(s), " (s.events) " event(s) from " (p.files.join(", "))
@@ -169,7 +185,14 @@ pub fn render(p: &Page) -> String {
                             br; "Networks: " (t.ssids.join(", "))
                         }
                     }
+                    }
                 }
+                @if !logs {
+                    @for d in p.diagnoses {
+                        (diagnosis::render(d))
+                    }
+                }
+                @if logs {
                 section id="verdicts" {
                     h2 { "What happened" }
                     p class="headline" { (headline(s, t)) }
@@ -194,6 +217,9 @@ pub fn render(p: &Page) -> String {
                     @if let Some(r) = &s.stop_reason {
                         p class="note" { "The last run stopped: " (r) }
                     }
+                }
+                @for d in p.diagnoses {
+                    (diagnosis::render(d))
                 }
                 section id="timeline" {
                     h2 { "Timeline" }
@@ -313,9 +339,10 @@ pub fn render(p: &Page) -> String {
                         }
                     }
                 }
+                }
                 footer {
                     "Made by wifidiag " (env!("CARGO_PKG_VERSION")) " on " (p.generated)
-                    " from watch logs. The page needs no network and no script."
+                    ". The page needs no network and no script."
                 }
             }
         }

@@ -77,6 +77,7 @@ fn page(records: &[Record]) -> String {
         files: &["watch.jsonl".to_string()],
         summary: &s,
         timeline: &t,
+        diagnoses: &[],
         generated: "2026-12-03T09:00:00.000Z".into(),
     })
 }
@@ -342,4 +343,42 @@ fn a_point_alone_is_drawn_as_a_dot_and_an_empty_lane_says_so() {
 #[test]
 fn an_empty_timeline_draws_no_chart() {
     assert_eq!(chart::chart(&Timeline::default()).into_string(), "");
+}
+
+#[test]
+fn a_diagnose_document_is_told_from_a_log_and_shown_escaped() {
+    use super::diagnosis::{looks_like_document, render, section};
+    let line = br#"{"schema":"wifidiag.event/1","ts":"2026-12-03T08:25:18.630Z","kind":"start"}"#;
+    assert!(!looks_like_document(line));
+    assert!(looks_like_document(
+        b"{\n  \"schema\": \"wifidiag.diagnose/1\",\n"
+    ));
+    assert!(looks_like_document(
+        br#"{"schema":"wifidiag.diagnose/1","checks":[]}"#
+    ));
+    let report = serde_json::json!({"schema": "wifidiag.report/2"});
+    assert_eq!(section("r.json".into(), &report), None);
+    let doc = serde_json::json!({
+        "schema": "wifidiag.diagnose/1",
+        "hostname": "<script>h</script>",
+        "headline": {"text": "a \"quoted\" <i>headline</i> & more", "cause": "lan", "confidence": "high"},
+        "checks": [
+            {"area": "network", "title": "Gateway", "target": "10.0.0.1", "status": "fail",
+             "finding": "<img src=x>", "next_step": "check the <switch>"},
+            {"area": "link", "title": "Association", "status": "ok", "finding": "fine",
+             "next_step": "not shown when ok"}
+        ]
+    });
+    let d = section("d.json".into(), &doc).unwrap();
+    assert_eq!(d.checks.len(), 2);
+    assert_eq!(d.checks[0].title, "Gateway 10.0.0.1");
+    let html = render(&d).into_string();
+    assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<switch"));
+    assert!(
+        html.contains("a &quot;quoted&quot; &lt;i&gt;headline&lt;/i&gt; &amp; more"),
+        "{html}"
+    );
+    assert!(html.contains("→ check the &lt;switch&gt;"));
+    assert!(!html.contains("not shown when ok"));
+    assert!(html.contains("local network"));
 }
