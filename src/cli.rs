@@ -385,7 +385,9 @@ pub struct ReportArgs {
     /// shaded by cause, disconnects and roams) and the tables; no script,
     /// no network, printable. A `wifidiag.diagnose/1` document (`diagnose
     /// --json`) given among the FILEs becomes a section of the page (its
-    /// headline and checks). With --redact the whole page is redacted
+    /// headline and checks), a `wifidiag.channels/1` one (`channels --json`)
+    /// a bar chart of the score per channel with the current and the
+    /// recommended channel. With --redact the whole page is redacted
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<std::path::PathBuf>,
 }

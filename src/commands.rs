@@ -679,13 +679,22 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     };
     let mut stats = ReadStats::default();
     let mut diagnoses = Vec::new();
+    let mut channel_docs = Vec::new();
     let mut logs = Vec::new();
     for path in &args.files {
-        // A diagnose document given for the page is shown, not read as a log.
+        // A diagnose or channels document given for the page is shown, not
+        // read as a log.
         if want_page {
-            if let Some(d) = read_diagnose_doc(path, opts.redact.as_ref()) {
-                diagnoses.push(d);
-                continue;
+            match read_page_doc(path, opts.redact.as_ref()) {
+                Some(PageDoc::Diagnose(d)) => {
+                    diagnoses.push(d);
+                    continue;
+                }
+                Some(PageDoc::Channels(c)) => {
+                    channel_docs.push(c);
+                    continue;
+                }
+                None => {}
             }
         }
         logs.push(path);
@@ -757,6 +766,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             summary: &summary,
             timeline,
             diagnoses: &diagnoses,
+            channels: &channel_docs,
             generated: wifidiag::watch::event::Millis::now().rfc3339(),
         });
         if let Err(e) = write_whole_file(dest, page.as_bytes()) {
@@ -767,7 +777,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             return Ok(ExitCode::Failure);
         }
     }
-    if stats.events == 0 && diagnoses.is_empty() {
+    if stats.events == 0 && diagnoses.is_empty() && channel_docs.is_empty() {
         eprintln!(
             "wifidiag: no wifidiag event in {} ({} line(s) read): is this a log written by watch --log?",
             if args.files.len() == 1 { "the file" } else { "the files" },
@@ -781,13 +791,20 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
 /// Diagnose documents larger than this are not documents we wrote.
 const MAX_DIAGNOSE_DOC: u64 = 16 << 20;
 
-/// The page's section of `path` if it is a `wifidiag.diagnose/1` document
-/// (redacted as `diagnose --json --redact` would be); `None` for anything
-/// else, which is then read as a log (and refused or counted as such).
-fn read_diagnose_doc(
+/// A document `report --html` shows beside the logs.
+enum PageDoc {
+    Diagnose(wifidiag::report::html::diagnosis::DiagnosisSection),
+    Channels(wifidiag::report::html::channels::ChannelsSection),
+}
+
+/// The page's section of `path` if it is a `wifidiag.diagnose/1` or
+/// `wifidiag.channels/1` document (redacted as `--json --redact` would be);
+/// `None` for anything else, which is then read as a log (and refused or
+/// counted as such).
+fn read_page_doc(
     path: &std::path::Path,
     redact: Option<&wifidiag::output::Redactor>,
-) -> Option<wifidiag::report::html::diagnosis::DiagnosisSection> {
+) -> Option<PageDoc> {
     use std::io::Read;
     use wifidiag::report::html::diagnosis;
     // Only regular files: a FIFO would block here (the log reader refuses it).
@@ -807,7 +824,10 @@ fn read_diagnose_doc(
         r.apply(&mut doc);
         source = r.redact_text(&source);
     }
-    diagnosis::section(source, &doc)
+    match diagnosis::section(source.clone(), &doc) {
+        Some(d) => Some(PageDoc::Diagnose(d)),
+        None => wifidiag::report::html::channels::section(source, &doc).map(PageDoc::Channels),
+    }
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it,

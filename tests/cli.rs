@@ -896,3 +896,53 @@ fn report_html_takes_a_diagnose_document_too() {
     assert!(html.contains("Channel congestion") && !html.contains("laptop-7"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 13: a `wifidiag.channels/1` document among the files draws the
+/// channel picture: a score per channel as bars, current and recommended.
+#[test]
+fn report_html_draws_the_channels_of_a_channels_document() {
+    let dir = scratch_dir("report-html-channels");
+    let doc = dir.join("channels.json");
+    let ch = |c: u16, f: u32, score: f64| {
+        format!(
+            r#"{{"channel": {c}, "freq_mhz": {f}, "band": "2.4GHz", "score": {score}, "bss_count": 1, "radio_count": 1, "strongest_dbm": -50, "utilization_pct": null, "busy_pct": null, "dfs": false, "no_ir": false, "psc": false, "allowed": true, "contributors": []}}"#
+        )
+    };
+    std::fs::write(
+        &doc,
+        format!(
+            r#"{{
+  "schema": "wifidiag.channels/1",
+  "timestamp": "2026-12-03T10:00:00.000Z",
+  "hostname": "laptop-7",
+  "interface": "wlan0",
+  "own_ssid": "<b>clinic</b>",
+  "width_mhz": 20,
+  "confidence": "high",
+  "recommendations": [{{"band": "2.4GHz", "channel": 6, "width_mhz": 20, "current_channel": 1, "score": 0.25, "current_score": 2.25, "confidence": "high", "reasons": ["move from channel 1 to 6"], "contributors": []}}],
+  "channels": [{}, {}, {}],
+  "own_network": [{{"bssids": ["02:00:00:00:00:00"], "ssids": ["clinic"], "band": "2.4GHz", "channel": 1, "width_mhz": 20, "signal_dbm": -30}}]
+}}
+"#,
+            ch(1, 2412, 2.25),
+            ch(6, 2437, 0.25),
+            ch(11, 2462, 1.0)
+        ),
+    )
+    .unwrap();
+    let page = dir.join("page.html");
+    let out = wifidiag(&[
+        "report",
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<rect class=\"bar").count(), 3, "{html}");
+    assert!(html.contains("<rect class=\"bar current\""));
+    assert!(html.contains("<rect class=\"bar recommended\""));
+    assert!(html.contains("move from channel 1 to 6"));
+    assert!(html.contains("&lt;b&gt;clinic&lt;/b&gt;") && !html.contains("<b>clinic"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -37,11 +37,11 @@ pub struct DiagnosisSection {
 
 /// Whether the start of a file looks like a JSON document rather than a log
 /// of JSON lines: pretty-printed (`{` alone on the first line), or a first
-/// line naming the diagnose schema.
+/// line naming the diagnose or channels schema.
 pub fn looks_like_document(head: &[u8]) -> bool {
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
     let first = String::from_utf8_lossy(first);
-    first.trim() == "{" || first.contains(SCHEMA)
+    first.trim() == "{" || first.contains(SCHEMA) || first.contains(super::channels::SCHEMA)
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {

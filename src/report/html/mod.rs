@@ -9,6 +9,7 @@
 //! [`Timeline`](timeline::Timeline) (the chart's decimated series and the
 //! tables' rows), both bounded in memory whatever the size of the log.
 
+pub mod channels;
 pub mod chart;
 pub mod diagnosis;
 pub mod timeline;
@@ -27,6 +28,8 @@ pub struct Page<'a> {
     pub timeline: &'a Timeline,
     /// `wifidiag.diagnose/1` documents given beside the logs.
     pub diagnoses: &'a [diagnosis::DiagnosisSection],
+    /// `wifidiag.channels/1` documents given beside the logs.
+    pub channels: &'a [channels::ChannelsSection],
     /// When the page was made (RFC 3339).
     pub generated: String,
 }
@@ -113,6 +116,14 @@ th { background: #f3f3f3; }
 td.num { text-align: right; white-space: nowrap; }
 td.when { white-space: nowrap; font-variant-numeric: tabular-nums; }
 ul.evidence { margin: 4px 0 0; padding-left: 18px; color: #444; font-size: .9em; }
+svg.channels { width: 100%; height: auto; display: block; margin: 6px 0; font: 12px "DejaVu Sans", system-ui, sans-serif; }
+svg.channels .bar { fill: #9fb3cc; }
+svg.channels .current { fill: #e07b7b; }
+svg.channels .recommended { fill: #3a9d5d; }
+svg.channels .tick { fill: #444; font-size: 11px; }
+svg.channels .tick.ch { font-size: 10px; }
+svg.channels .grid { stroke: #e3e3e3; }
+svg.channels .axis-line { stroke: #999; }
 .status { font-weight: 600; white-space: nowrap; }
 .status.fail { color: #b00020; }
 .status.warn { color: #9a5b00; }
@@ -151,8 +162,10 @@ pub fn render(p: &Page) -> String {
         _ => "no records".into(),
     };
     let mut hosts: Vec<&str> = s.hosts.iter().map(String::as_str).collect();
-    for d in p.diagnoses {
-        if let Some(h) = d.hostname.as_deref() {
+    let doc_hosts = p.diagnoses.iter().map(|d| d.hostname.as_deref());
+    let doc_hosts = doc_hosts.chain(p.channels.iter().map(|c| c.hostname.as_deref()));
+    for h in doc_hosts {
+        if let Some(h) = h {
             if !hosts.contains(&h) {
                 hosts.push(h);
             }
@@ -190,6 +203,9 @@ pub fn render(p: &Page) -> String {
                 @if !logs {
                     @for d in p.diagnoses {
                         (diagnosis::render(d))
+                    }
+                    @for c in p.channels {
+                        (channels::render(c))
                     }
                 }
                 @if logs {
@@ -319,6 +335,9 @@ pub fn render(p: &Page) -> String {
                         }
                         (more(s.pattern_count, s.patterns.len(), "pattern(s)"))
                     }
+                }
+                @for c in p.channels {
+                    (channels::render(c))
                 }
                 @if !s.signal.is_empty() {
                     section id="signal" {

@@ -78,6 +78,7 @@ fn page(records: &[Record]) -> String {
         summary: &s,
         timeline: &t,
         diagnoses: &[],
+        channels: &[],
         generated: "2026-12-03T09:00:00.000Z".into(),
     })
 }
@@ -381,4 +382,48 @@ fn a_diagnose_document_is_told_from_a_log_and_shown_escaped() {
     assert!(html.contains("→ check the &lt;switch&gt;"));
     assert!(!html.contains("not shown when ok"));
     assert!(html.contains("local network"));
+}
+
+#[test]
+fn a_channels_document_draws_a_bar_per_allowed_channel_of_each_band() {
+    use super::channels::{band_chart, section};
+    let ch = |c: u64, band: &str, score: f64, allowed: bool| serde_json::json!({"channel": c, "band": band, "score": score, "bss_count": 2, "allowed": allowed});
+    let doc = serde_json::json!({
+        "schema": "wifidiag.channels/1",
+        "channels": [
+            ch(36, "5GHz", 0.2, true), ch(40, "5GHz", 0.3, true), ch(144, "5GHz", 0.1, false),
+            ch(1, "2.4GHz", 2.25, true), ch(6, "2.4GHz", 0.25, true), ch(11, "2.4GHz", 1.0, true)
+        ],
+        "recommendations": [{"band": "2.4GHz", "channel": 6, "current_channel": 1, "reasons": ["move <now>"]}],
+        "own_network": [{"band": "2.4GHz", "channel": 1}]
+    });
+    let s = section("c.json".into(), &doc).unwrap();
+    // The band of our network first; the disallowed channel left out.
+    assert_eq!(s.bands[0].band, "2.4GHz");
+    assert_eq!(
+        (s.bands[0].current, s.bands[0].recommended),
+        (Some(1), Some(6))
+    );
+    assert_eq!(s.bands[1].bars.len(), 2);
+    assert_eq!(s.bands[1].current, None);
+    let svg = band_chart(&s.bands[0]).into_string();
+    assert_eq!(count(&svg, r#"<rect class="bar""#), 1);
+    assert_eq!(count(&svg, r#"<rect class="bar current""#), 1);
+    assert_eq!(count(&svg, r#"<rect class="bar recommended""#), 1);
+    // Scores 2.25, 0.25, 1 on a 0..5 axis 120 high: heights 54, 6, 24.
+    assert!(
+        svg.contains(r#"height="54.0""#)
+            && svg.contains(r#"height="6.0""#)
+            && svg.contains(r#"height="24.0""#),
+        "{svg}"
+    );
+    let html = super::channels::render(&s).into_string();
+    assert!(html.contains("move &lt;now&gt;"));
+    assert_eq!(
+        section(
+            "x".into(),
+            &serde_json::json!({"schema": "wifidiag.diagnose/1"})
+        ),
+        None
+    );
 }
