@@ -164,11 +164,9 @@ pub fn render(p: &Page) -> String {
     let mut hosts: Vec<&str> = s.hosts.iter().map(String::as_str).collect();
     let doc_hosts = p.diagnoses.iter().map(|d| d.hostname.as_deref());
     let doc_hosts = doc_hosts.chain(p.channels.iter().map(|c| c.hostname.as_deref()));
-    for h in doc_hosts {
-        if let Some(h) = h {
-            if !hosts.contains(&h) {
-                hosts.push(h);
-            }
+    for h in doc_hosts.flatten() {
+        if !hosts.contains(&h) {
+            hosts.push(h);
         }
     }
     let logs = s.events > 0;
