@@ -821,7 +821,7 @@ fn read_page_doc(
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
     let mut source = path.display().to_string();
     if let Some(r) = redact {
-        r.apply(&mut doc);
+        diagnosis::redact_document(r, &mut doc);
         source = r.redact_text(&source);
     }
     match diagnosis::section(source.clone(), &doc) {

@@ -44,6 +44,70 @@ pub fn looks_like_document(head: &[u8]) -> bool {
     first.trim() == "{" || first.contains(SCHEMA) || first.contains(super::channels::SCHEMA)
 }
 
+/// Redacts a document read for the page: the generic JSON redaction
+/// ([`Redactor::apply`](crate::output::Redactor::apply)), and then the SSIDs
+/// and host names its fields name (`ssid`, `ssids`, `own_ssid`, `hostname`,
+/// and evidence items named `ssid` or `hostname`) wherever they appear in
+/// its free text too (a finding such as `associated with "clinic"`), by the
+/// same pseudonyms. Names shorter than 3 bytes are left in free text (they
+/// would rewrite every word holding them).
+pub fn redact_document(r: &crate::output::Redactor, doc: &mut Value) {
+    let mut names: Vec<(String, String)> = Vec::new();
+    collect_names(r, doc, &mut names);
+    names.sort_by_key(|(plain, _)| std::cmp::Reverse(plain.len()));
+    names.dedup();
+    r.apply(doc);
+    replace_names(doc, &names);
+}
+
+fn collect_names(r: &crate::output::Redactor, v: &Value, names: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(map) => {
+            let named = map.get("name").and_then(Value::as_str);
+            for (k, item) in map {
+                let kind = match (k.as_str(), named) {
+                    ("ssid" | "ssids" | "own_ssid", _) | ("value", Some("ssid")) => Some(true),
+                    ("hostname", _) | ("value", Some("hostname")) => Some(false),
+                    _ => None,
+                };
+                match kind {
+                    Some(is_ssid) => {
+                        let strings: Vec<&str> = match item {
+                            Value::String(s) => vec![s.as_str()],
+                            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                            _ => Vec::new(),
+                        };
+                        for s in strings.into_iter().filter(|s| s.len() >= 3) {
+                            if names.len() < 1000 {
+                                let pseudo = if is_ssid { r.ssid(s) } else { r.hostname(s) };
+                                names.push((s.to_string(), pseudo));
+                            }
+                        }
+                    }
+                    None => collect_names(r, item, names),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_names(r, i, names)),
+        _ => {}
+    }
+}
+
+fn replace_names(v: &mut Value, names: &[(String, String)]) {
+    match v {
+        Value::String(s) => {
+            for (plain, pseudo) in names {
+                if s.contains(plain.as_str()) {
+                    *s = s.replace(plain.as_str(), pseudo);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| replace_names(i, names)),
+        Value::Object(map) => map.values_mut().for_each(|i| replace_names(i, names)),
+        _ => {}
+    }
+}
+
 fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_string)
 }

@@ -427,3 +427,24 @@ fn a_channels_document_draws_a_bar_per_allowed_channel_of_each_band() {
         None
     );
 }
+
+#[test]
+fn a_document_is_redacted_in_its_free_text_too() {
+    let r = crate::output::Redactor::from_key([7; crate::output::KEY_LEN]);
+    let mut doc = serde_json::json!({
+        "schema": "wifidiag.diagnose/1",
+        "hostname": "laptop-7",
+        "own_ssid": "ClinicNet",
+        "checks": [{
+            "title": "Association", "status": "ok",
+            "finding": "associated with \"ClinicNet\" (00:1b:63:aa:bb:cc) from laptop-7",
+            "evidence": [{"name": "ssid", "value": "ClinicNet"}, {"name": "bssid", "value": "00:1b:63:aa:bb:cc"}]
+        }]
+    });
+    super::diagnosis::redact_document(&r, &mut doc);
+    let text = doc.to_string();
+    for secret in ["ClinicNet", "laptop-7", "00:1b:63:aa:bb:cc"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(text.contains(&r.ssid("ClinicNet")), "{text}");
+}
