@@ -232,9 +232,6 @@ pub fn render(p: &Page) -> String {
                         p class="note" { "The last run stopped: " (r) }
                     }
                 }
-                @for d in p.diagnoses {
-                    (diagnosis::render(d))
-                }
                 section id="timeline" {
                     h2 { "Timeline" }
                     (chart::chart(t))
@@ -246,6 +243,9 @@ pub fn render(p: &Page) -> String {
                             " " (t.other_probes) " probe(s) of targets beyond the first " (timeline::MAX_TARGETS) " are not drawn."
                         }
                     }
+                }
+                @for d in p.diagnoses {
+                    (diagnosis::render(d))
                 }
                 section id="outages" {
                     h2 { "Outages (" (t.outage_count) ")" }
