@@ -402,6 +402,17 @@ pub struct ReportArgs {
     /// `groups[]` per day.
     #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<std::path::PathBuf>,
+
+    /// Also write the report as one self-contained HTML page to this file:
+    /// the outages by cause, a timeline chart (signal, probes, outages
+    /// shaded by cause, disconnects and roams) and the tables; no script,
+    /// no network, printable. A `wifidiag.diagnose/1` document (`diagnose
+    /// --json`) given among the FILEs becomes a section of the page (its
+    /// headline and checks), a `wifidiag.channels/1` one (`channels --json`)
+    /// a bar chart of the score per channel with the current and the
+    /// recommended channel. With --redact the whole page is redacted
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<std::path::PathBuf>,
 }
 
 const HISTORY_LONG_ABOUT: &str = "\

@@ -680,9 +680,20 @@ pub fn watch(out: &mut impl Write, opts: &Output, args: &WatchArgs) -> anyhow::R
 }
 
 pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    use wifidiag::report::html::timeline::Timeline;
     use wifidiag::watch::read::{self, ReadStats};
     use wifidiag::watch::summary::{self, ReportDoc, Summary};
     let mut summary = Summary::default();
+    // The page's series and rows, gathered only when a page is asked for.
+    let mut timeline = args.html.as_ref().map(|_| Timeline::default());
+    let want_page = timeline.is_some();
+    let init = || (Summary::default(), want_page.then(Timeline::default));
+    let observe = |(s, t): &mut (Summary, Option<Timeline>), r: &wifidiag::watch::event::Record| {
+        s.observe(r);
+        if let Some(t) = t {
+            t.observe(r);
+        }
+    };
     let mut stats = ReadStats::default();
     let files = match read::expand_dirs(&args.files) {
         Ok((files, compressed)) => {
@@ -698,16 +709,35 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             return Ok(e.exit_code());
         }
     };
+    let mut diagnoses = Vec::new();
+    let mut channel_docs = Vec::new();
+    let mut logs = Vec::new();
     for path in &files {
+        // A diagnose or channels document given for the page is shown, not
+        // read as a log.
+        if want_page {
+            match read_page_doc(path, opts.redact.as_ref()) {
+                Some(PageDoc::Diagnose(d)) => {
+                    diagnoses.push(d);
+                    continue;
+                }
+                Some(PageDoc::Channels(c)) => {
+                    channel_docs.push(c);
+                    continue;
+                }
+                None => {}
+            }
+        }
+        logs.push(path);
         // Large files are read in parts side by side; a record that cannot
         // be redacted is left out (fail closed).
-        let parts = match read::fold_file(path, Summary::default, |s, record| match &opts.redact {
+        let parts = match read::fold_file(path, init, |s, record| match &opts.redact {
             Some(r) => {
                 if let Some(red) = record.redacted(r) {
-                    s.observe(&red);
+                    observe(s, &red);
                 }
             }
-            None => s.observe(&record),
+            None => observe(s, &record),
         }) {
             Ok(parts) => parts,
             Err(e) => {
@@ -717,8 +747,11 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         };
         let mut file_stats = ReadStats::default();
         let mut file = Summary::default();
-        for (part, part_stats) in parts {
+        for ((part, part_timeline), part_stats) in parts {
             file.merge(part);
+            if let (Some(t), Some(p)) = (timeline.as_mut(), part_timeline) {
+                t.merge(p);
+            }
             file_stats.append(&part_stats);
         }
         // The next file's first records belong to no run of this one.
@@ -737,13 +770,13 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         };
         let doc = ReportDoc {
             envelope,
-            files: files.iter().map(|f| f.display().to_string()).collect(),
+            files: logs.iter().map(|f| f.display().to_string()).collect(),
             lines: &stats,
             summary: &summary,
         };
         write_json_doc(out, &doc, opts.redact.as_ref()).context("writing the report")?;
     } else {
-        let names: Vec<String> = files
+        let names: Vec<String> = logs
             .iter()
             .map(|f| wifidiag::escape::terminal_safe(&f.display().to_string()).into_owned())
             .collect();
@@ -751,7 +784,34 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         summary::render(out, &summary, opts.styled)?;
     }
     out.flush()?;
-    if stats.events == 0 {
+    if let (Some(dest), Some(timeline)) = (&args.html, &timeline) {
+        let files: Vec<String> = logs
+            .iter()
+            .map(|f| {
+                let name = f.display().to_string();
+                match &opts.redact {
+                    Some(r) => r.redact_text(&name),
+                    None => name,
+                }
+            })
+            .collect();
+        let page = wifidiag::report::html::render(&wifidiag::report::html::Page {
+            files: &files,
+            summary: &summary,
+            timeline,
+            diagnoses: &diagnoses,
+            channels: &channel_docs,
+            generated: wifidiag::watch::event::Millis::now().rfc3339(),
+        });
+        if let Err(e) = write_whole_file(dest, page.as_bytes()) {
+            eprintln!(
+                "wifidiag: cannot write the page {}: {e}",
+                wifidiag::escape::terminal_safe(&dest.display().to_string())
+            );
+            return Ok(ExitCode::Failure);
+        }
+    }
+    if stats.events == 0 && diagnoses.is_empty() && channel_docs.is_empty() {
         eprintln!(
             "wifidiag: no wifidiag event in {} ({} line(s) read): is this a log written by watch --log?",
             if files.len() == 1 { "the file" } else { "the files" },
@@ -760,6 +820,69 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         return Ok(ExitCode::NoEvents);
     }
     Ok(ExitCode::Success)
+}
+
+/// Diagnose documents larger than this are not documents we wrote.
+const MAX_DIAGNOSE_DOC: u64 = 16 << 20;
+
+/// A document `report --html` shows beside the logs.
+enum PageDoc {
+    Diagnose(wifidiag::report::html::diagnosis::DiagnosisSection),
+    Channels(wifidiag::report::html::channels::ChannelsSection),
+}
+
+/// The page's section of `path` if it is a `wifidiag.diagnose/1` or
+/// `wifidiag.channels/1` document (redacted as `--json --redact` would be);
+/// `None` for anything else, which is then read as a log (and refused or
+/// counted as such).
+fn read_page_doc(
+    path: &std::path::Path,
+    redact: Option<&wifidiag::output::Redactor>,
+) -> Option<PageDoc> {
+    use std::io::Read;
+    use wifidiag::report::html::diagnosis;
+    // Only regular files: a FIFO would block here (the log reader refuses it).
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_DIAGNOSE_DOC {
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = [0u8; 4096];
+    let n = file.read(&mut head).ok()?;
+    if !diagnosis::looks_like_document(&head[..n]) {
+        return None;
+    }
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let mut source = path.display().to_string();
+    if let Some(r) = redact {
+        diagnosis::redact_document(r, &mut doc);
+        source = r.redact_text(&source);
+    }
+    match diagnosis::section(source.clone(), &doc) {
+        Some(d) => Some(PageDoc::Diagnose(d)),
+        None => wifidiag::report::html::channels::section(source, &doc).map(PageDoc::Channels),
+    }
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it,
+/// then renamed over it (a reader never sees half a page).
+fn write_whole_file(dest: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let name = dest
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, dest));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// One line on stderr for each kind of line a report skipped.

@@ -856,3 +856,233 @@ fn report_over_a_directory_groups_by_machine_and_site() {
         assert!(err.contains("site label"), "{err}");
     }
 }
+
+/// Issue 13: `report --html` writes one self-contained page of a real lab
+/// log (three causes shaded), and the text report on stdout stays as it was.
+#[test]
+fn report_html_writes_a_self_contained_page_and_keeps_the_text_report() {
+    let dir = scratch_dir("report-html");
+    let page = dir.join("report.html");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/watch/lab-watch.jsonl"
+    );
+    let plain = wifidiag(&["report", fixture]);
+    let out = wifidiag(&["report", fixture, "--html", page.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, plain.stdout, "the text report is unchanged");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("7 outages in"), "{html}");
+    for cause in ["wifi", "lan", "server"] {
+        assert!(
+            html.contains(&format!("<rect class=\"band {cause}\"")),
+            "no {cause} band"
+        );
+    }
+    assert!(!html.contains("<script") && !html.contains("href=") && !html.contains("src="));
+    // No temporary file is left beside it.
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("report.html")]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 13: an unwritable page is one line and the documented failure status.
+#[test]
+fn report_html_to_an_unwritable_place_is_one_line() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/watch/lab-watch.jsonl"
+    );
+    let out = wifidiag(&["report", fixture, "--html", "/nonexistent-dir/report.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("/nonexistent-dir/report.html"), "{err}");
+}
+
+/// Issue 13: `--redact` covers the whole page: no MAC, BSSID, SSID, host
+/// name or address of the log appears anywhere in it.
+#[test]
+fn report_html_redacts_the_whole_page() {
+    let dir = scratch_dir("report-html-redact");
+    let log = dir.join("events.jsonl");
+    let lines = [
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.000Z","iface":"wlan0","kind":"start","version":"0.1.0","hostname":"laptop-7","targets":["emr.clinic.lan:443","10.77.1.10"],"interval_ms":1000,"gateway":"10.77.0.1"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:00.100Z","iface":"wlan0","kind":"connected","bssid":"00:1b:63:aa:bb:cc","freq_mhz":2412,"channel":1,"ssid":"ClinicPrivate","status":0,"status_name":"success"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:01.000Z","iface":"wlan0","kind":"sample","connected":true,"bssid":"00:1b:63:aa:bb:cc","channel":1,"signal_dbm":-61,"tx_bitrate_mbps":54.0,"tx_packets":3,"tx_retries":0,"tx_failed":0,"beacon_loss":0}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:02.000Z","iface":"wlan0","kind":"probe","target":"10.77.1.10","role":"target","method":"icmp_raw","outcome":"ok","ok":true,"rtt_ms":3.2,"detail":null}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:03.000Z","iface":"wlan0","kind":"deauth","bssid":"00:1b:63:aa:bb:cc","reason":3,"reason_name":"deauth_leaving","by":"ap"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:04.000Z","iface":"wlan0","kind":"roamed","from_bssid":"00:1b:63:aa:bb:cc","to_bssid":"00:1b:63:dd:ee:ff","from_channel":1,"to_channel":6,"signal_before_dbm":-75,"signal_after_dbm":-50,"gap_ms":120}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:00:05.000Z","iface":"wlan0","kind":"address_added","address":"2001:db8:1:2:21b:63ff:feaa:bbcc"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:03.000Z","iface":"wlan0","kind":"outage","target":"10.77.1.10","start":"2026-11-27T10:01:00.000Z","end":"2026-11-27T10:01:03.000Z","cause":"wifi","duration_ms":3000,"evidence":[{"ts":"2026-11-27T10:01:00.000Z","kind":"deauth","bssid":"00:1b:63:aa:bb:cc","reason":3,"reason_name":"deauth_leaving","by":"ap"}],"summary":"the access point 00:1b:63:aa:bb:cc deauthenticated this laptop (2001:db8:1:2:21b:63ff:feaa:bbcc)"}"#,
+        r#"{"schema":"wifidiag.event/1","ts":"2026-11-27T10:01:04.000Z","iface":"wlan0","kind":"pathology","pathology":"ping_pong","summary":"roamed between 00:1b:63:aa:bb:cc and 00:1b:63:dd:ee:ff"}"#,
+    ];
+    std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+    let page = dir.join("page.html");
+    let out = wifidiag(&[
+        "report",
+        log.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let plain = std::fs::read_to_string(&page).unwrap().to_lowercase();
+    let secrets = [
+        "00:1b:63:aa:bb:cc",
+        "00:1b:63:dd:ee:ff",
+        "clinicprivate",
+        "laptop-7",
+        "feaa:bbcc",
+    ];
+    for s in secrets {
+        assert!(
+            plain.contains(s),
+            "the test input lacks {s} on the plain page"
+        );
+    }
+    let out = wifidiag(&[
+        "--redact",
+        "report",
+        log.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let redacted = std::fs::read_to_string(&page).unwrap().to_lowercase();
+    assert!(redacted.contains("<rect class=\"band wifi\""));
+    for s in secrets {
+        assert!(!redacted.contains(s), "{s} on the redacted page");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 13: a `wifidiag.diagnose/1` document is accepted beside the logs
+/// by `report --html`: its headline and checks become a section of the page.
+#[test]
+fn report_html_takes_a_diagnose_document_too() {
+    let dir = scratch_dir("report-html-diagnose");
+    let doc = dir.join("diagnose.json");
+    std::fs::write(
+        &doc,
+        r#"{
+  "schema": "wifidiag.diagnose/1",
+  "tool_version": "0.1.0",
+  "timestamp": "2026-12-03T10:00:00.000Z",
+  "hostname": "laptop-7",
+  "interface": "wlan0",
+  "duration_ms": 31000,
+  "probe_duration_ms": 30000,
+  "targets": ["10.77.1.10:8443"],
+  "result": "problem",
+  "headline": {"text": "Channel 6 is congested <b>now</b>: move to channel 1", "cause": "wifi_degraded", "confidence": "medium", "because": ["radio.congestion"]},
+  "counts": {"ok": 1, "warn": 0, "fail": 1, "not_run": 0},
+  "scan": {"fresh": true, "method": "passive", "notice": null, "bsses": 4, "hidden_bsses": 0},
+  "checks": [
+    {"id": "link.associated", "area": "link", "title": "Association", "status": "ok", "finding": "associated on channel 6 for 2 min", "evidence": []},
+    {"id": "radio.congestion", "area": "radio", "title": "Channel congestion", "status": "fail", "finding": "channel 6 scores 2.2", "next_step": "move the access point to channel 1", "evidence": []}
+  ]
+}
+"#,
+    )
+    .unwrap();
+    let page = dir.join("page.html");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/watch/lab-watch.jsonl"
+    );
+    // Alone: the page is the diagnosis.
+    let out = wifidiag(&[
+        "report",
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "no line is skipped as corrupt");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Channel 6 is congested &lt;b&gt;now&lt;/b&gt;: move to channel 1"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Channel congestion") && html.contains("move the access point to channel 1")
+    );
+    assert!(html.contains("class=\"status fail\""));
+    // Beside a log: both.
+    let out = wifidiag(&[
+        "report",
+        fixture,
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("Channel congestion") && html.contains("<rect class=\"band server\""));
+    // Redacted: the host name goes.
+    let out = wifidiag(&[
+        "--redact",
+        "report",
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("Channel congestion") && !html.contains("laptop-7"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 13: a `wifidiag.channels/1` document among the files draws the
+/// channel picture: a score per channel as bars, current and recommended.
+#[test]
+fn report_html_draws_the_channels_of_a_channels_document() {
+    let dir = scratch_dir("report-html-channels");
+    let doc = dir.join("channels.json");
+    let ch = |c: u16, f: u32, score: f64| {
+        format!(
+            r#"{{"channel": {c}, "freq_mhz": {f}, "band": "2.4GHz", "score": {score}, "bss_count": 1, "radio_count": 1, "strongest_dbm": -50, "utilization_pct": null, "busy_pct": null, "dfs": false, "no_ir": false, "psc": false, "allowed": true, "contributors": []}}"#
+        )
+    };
+    std::fs::write(
+        &doc,
+        format!(
+            r#"{{
+  "schema": "wifidiag.channels/1",
+  "timestamp": "2026-12-03T10:00:00.000Z",
+  "hostname": "laptop-7",
+  "interface": "wlan0",
+  "own_ssid": "<b>clinic</b>",
+  "width_mhz": 20,
+  "confidence": "high",
+  "recommendations": [{{"band": "2.4GHz", "channel": 6, "width_mhz": 20, "current_channel": 1, "score": 0.25, "current_score": 2.25, "confidence": "high", "reasons": ["move from channel 1 to 6"], "contributors": []}}],
+  "channels": [{}, {}, {}],
+  "own_network": [{{"bssids": ["02:00:00:00:00:00"], "ssids": ["clinic"], "band": "2.4GHz", "channel": 1, "width_mhz": 20, "signal_dbm": -30}}]
+}}
+"#,
+            ch(1, 2412, 2.25),
+            ch(6, 2437, 0.25),
+            ch(11, 2462, 1.0)
+        ),
+    )
+    .unwrap();
+    let page = dir.join("page.html");
+    let out = wifidiag(&[
+        "report",
+        doc.to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<rect class=\"bar").count(), 3, "{html}");
+    assert!(html.contains("<rect class=\"bar current\""));
+    assert!(html.contains("<rect class=\"bar recommended\""));
+    assert!(html.contains("move from channel 1 to 6"));
+    assert!(html.contains("&lt;b&gt;clinic&lt;/b&gt;") && !html.contains("<b>clinic"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

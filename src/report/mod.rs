@@ -8,6 +8,7 @@
 pub mod channels;
 pub mod diagnose;
 pub mod history;
+pub mod html;
 pub mod interfaces;
 pub mod scan;
 pub mod status;
