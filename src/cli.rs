@@ -413,6 +413,13 @@ pub struct ReportArgs {
     /// recommended channel. With --redact the whole page is redacted
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<std::path::PathBuf>,
+
+    /// Also write everything for a ticket in one archive (.tar.gz): the
+    /// page, the JSON and text reports, the documents given, the log
+    /// records around each outage, and a README for the reader. With
+    /// --redact every file in it is redacted
+    #[arg(long, value_name = "OUT.tar.gz")]
+    pub bundle: Option<std::path::PathBuf>,
 }
 
 const HISTORY_LONG_ABOUT: &str = "\

@@ -685,7 +685,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     use wifidiag::watch::summary::{self, ReportDoc, Summary};
     let mut summary = Summary::default();
     // The page's series and rows, gathered only when a page is asked for.
-    let mut timeline = args.html.as_ref().map(|_| Timeline::default());
+    let mut timeline = (args.html.is_some() || args.bundle.is_some()).then(Timeline::default);
     let want_page = timeline.is_some();
     let init = || (Summary::default(), want_page.then(Timeline::default));
     let observe = |(s, t): &mut (Summary, Option<Timeline>), r: &wifidiag::watch::event::Record| {
@@ -711,18 +711,21 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     };
     let mut diagnoses = Vec::new();
     let mut channel_docs = Vec::new();
+    let mut documents: Vec<(std::path::PathBuf, serde_json::Value)> = Vec::new();
     let mut logs = Vec::new();
     for path in &files {
         // A diagnose or channels document given for the page is shown, not
         // read as a log.
         if want_page {
             match read_page_doc(path, opts.redact.as_ref()) {
-                Some(PageDoc::Diagnose(d)) => {
+                Some((PageDoc::Diagnose(d), json)) => {
                     diagnoses.push(d);
+                    documents.push((path.clone(), json));
                     continue;
                 }
-                Some(PageDoc::Channels(c)) => {
+                Some((PageDoc::Channels(c), json)) => {
                     channel_docs.push(c);
+                    documents.push((path.clone(), json));
                     continue;
                 }
                 None => {}
@@ -761,51 +764,95 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         stats.add(&file_stats);
     }
     summary.finish();
+    let mut envelope = Envelope::now(summary::SCHEMA);
+    // The machine the logs describe, not the one reading them.
+    envelope.hostname = match summary.hosts.len() {
+        1 => summary.hosts.iter().next().cloned(),
+        _ => None,
+    };
+    let doc = ReportDoc {
+        envelope,
+        files: logs.iter().map(|f| f.display().to_string()).collect(),
+        lines: &stats,
+        summary: &summary,
+    };
+    let mut json = Vec::new();
+    write_json_doc(&mut json, &doc, opts.redact.as_ref()).context("writing the report")?;
+    let mut text = Vec::new();
+    let names: Vec<String> = logs
+        .iter()
+        .map(|f| {
+            let name = f.display().to_string();
+            let name = match &opts.redact {
+                Some(r) => r.redact_text(&name),
+                None => name,
+            };
+            wifidiag::escape::terminal_safe(&name).into_owned()
+        })
+        .collect();
+    write!(text, "{}: ", names.join(", "))?;
     if opts.json {
-        let mut envelope = Envelope::now(summary::SCHEMA);
-        // The machine the logs describe, not the one reading them.
-        envelope.hostname = match summary.hosts.len() {
-            1 => summary.hosts.iter().next().cloned(),
-            _ => None,
-        };
-        let doc = ReportDoc {
-            envelope,
-            files: logs.iter().map(|f| f.display().to_string()).collect(),
-            lines: &stats,
-            summary: &summary,
-        };
-        write_json_doc(out, &doc, opts.redact.as_ref()).context("writing the report")?;
+        out.write_all(&json)?;
     } else {
-        let names: Vec<String> = logs
-            .iter()
-            .map(|f| wifidiag::escape::terminal_safe(&f.display().to_string()).into_owned())
-            .collect();
-        write!(out, "{}: ", names.join(", "))?;
+        out.write_all(&text)?;
         summary::render(out, &summary, opts.styled)?;
     }
+    summary::render(&mut text, &summary, false)?;
     out.flush()?;
-    if let (Some(dest), Some(timeline)) = (&args.html, &timeline) {
-        let files: Vec<String> = logs
-            .iter()
-            .map(|f| {
-                let name = f.display().to_string();
-                match &opts.redact {
-                    Some(r) => r.redact_text(&name),
-                    None => name,
-                }
-            })
-            .collect();
-        let page = wifidiag::report::html::render(&wifidiag::report::html::Page {
-            files: &files,
+    let page = timeline.as_ref().map(|timeline| {
+        wifidiag::report::html::render(&wifidiag::report::html::Page {
+            files: &names,
             summary: &summary,
             timeline,
             diagnoses: &diagnoses,
             channels: &channel_docs,
             generated: wifidiag::watch::event::Millis::now().rfc3339(),
-        });
+        })
+    });
+    if let (Some(dest), Some(page)) = (&args.html, &page) {
         if let Err(e) = write_whole_file(dest, page.as_bytes()) {
             eprintln!(
                 "wifidiag: cannot write the page {}: {e}",
+                wifidiag::escape::terminal_safe(&dest.display().to_string())
+            );
+            return Ok(ExitCode::Failure);
+        }
+    }
+    if let (Some(dest), Some(page)) = (&args.bundle, &page) {
+        let excerpts = match outage_excerpts(&logs, &summary, opts.redact.as_ref()) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("wifidiag: {e}");
+                return Ok(e.exit_code());
+            }
+        };
+        let bundle = wifidiag::report::bundle::Bundle {
+            generated: wifidiag::watch::event::Millis::now().rfc3339(),
+            redacted: opts.redact.is_some(),
+            logs: &names,
+            report_json: &json,
+            report_txt: &text,
+            page: page.as_bytes(),
+            documents: &documents
+                .iter()
+                .map(|(path, doc)| {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "document.json".into());
+                    let name = match &opts.redact {
+                        Some(r) => r.redact_text(&name),
+                        None => name,
+                    };
+                    (name, doc)
+                })
+                .collect::<Vec<_>>(),
+            excerpts: &excerpts,
+        };
+        let bytes = bundle.tar_gz().context("building the bundle")?;
+        if let Err(e) = write_whole_file(dest, &bytes) {
+            eprintln!(
+                "wifidiag: cannot write the bundle {}: {e}",
                 wifidiag::escape::terminal_safe(&dest.display().to_string())
             );
             return Ok(ExitCode::Failure);
@@ -820,6 +867,42 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         return Ok(ExitCode::NoEvents);
     }
     Ok(ExitCode::Success)
+}
+
+/// The log records around the outages the summary lists (the first
+/// [`wifidiag::report::bundle::MAX_EXCERPT_OUTAGES`]), from a minute before
+/// each to a minute after, as JSON Lines (redacted record by record when
+/// asked), at most [`wifidiag::report::bundle::MAX_EXCERPT_LINES`] lines.
+fn outage_excerpts(
+    logs: &[&std::path::PathBuf],
+    summary: &wifidiag::watch::summary::Summary,
+    redact: Option<&Redactor>,
+) -> Result<wifidiag::report::bundle::Excerpts, wifidiag::watch::read::OpenError> {
+    use wifidiag::report::bundle::{windows, Excerpts};
+    let windows = windows(&summary.outages);
+    let mut ex = Excerpts::default();
+    for path in logs {
+        let mut reader = wifidiag::watch::read::open(path)?;
+        while let Ok(Some(record)) = reader.next_record() {
+            if !windows
+                .iter()
+                .any(|(a, b)| record.ts.0 >= *a && record.ts.0 <= *b)
+            {
+                continue;
+            }
+            let record = match redact {
+                Some(r) => match record.redacted(r) {
+                    Some(red) => red,
+                    None => continue,
+                },
+                None => record,
+            };
+            if !ex.push(&record.to_json_value()) {
+                return Ok(ex);
+            }
+        }
+    }
+    Ok(ex)
 }
 
 /// Diagnose documents larger than this are not documents we wrote.
@@ -838,7 +921,7 @@ enum PageDoc {
 fn read_page_doc(
     path: &std::path::Path,
     redact: Option<&wifidiag::output::Redactor>,
-) -> Option<PageDoc> {
+) -> Option<(PageDoc, serde_json::Value)> {
     use std::io::Read;
     use wifidiag::report::html::diagnosis;
     // Only regular files: a FIFO would block here (the log reader refuses it).
@@ -858,10 +941,11 @@ fn read_page_doc(
         diagnosis::redact_document(r, &mut doc);
         source = r.redact_text(&source);
     }
-    match diagnosis::section(source.clone(), &doc) {
+    let section = match diagnosis::section(source.clone(), &doc) {
         Some(d) => Some(PageDoc::Diagnose(d)),
         None => wifidiag::report::html::channels::section(source, &doc).map(PageDoc::Channels),
-    }
+    }?;
+    Some((section, doc))
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it,

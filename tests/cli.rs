@@ -1086,3 +1086,73 @@ fn report_html_draws_the_channels_of_a_channels_document() {
     assert!(html.contains("&lt;b&gt;clinic&lt;/b&gt;") && !html.contains("<b>clinic"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 13: `report --bundle` packs the page, the reports, the records
+/// around each outage and a README; with `--redact` no file in it names an
+/// access point, a network or the machine (checked in every file, and the
+/// same bundle without `--redact` does name them: the search can fail).
+#[test]
+fn report_bundle_holds_everything_and_redaction_holds_in_every_file() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/watch/lab-watch.jsonl"
+    );
+    let secrets = [
+        "02:00:00:00:00:00",
+        "02:00:00:00:01:00",
+        "wifidiag-lab",
+        "\"clinic\"",
+    ];
+    for redact in [false, true] {
+        let dir = scratch_dir(if redact { "bundle-red" } else { "bundle" });
+        let bundle = dir.join("ticket.tar.gz");
+        let mut args = vec!["report", fixture, "--bundle", bundle.to_str().unwrap()];
+        if redact {
+            args.push("--redact");
+        }
+        let out = wifidiag(&args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let unpack = Command::new("tar")
+            .args([
+                "-xzf",
+                bundle.to_str().unwrap(),
+                "-C",
+                dir.to_str().unwrap(),
+            ])
+            .status()
+            .expect("tar");
+        assert!(unpack.success());
+        let root = dir.join("wifidiag-report");
+        let mut found = Vec::new();
+        for name in [
+            "README.txt",
+            "report.html",
+            "report.json",
+            "report.txt",
+            "excerpts.jsonl",
+        ] {
+            let text =
+                std::fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!text.is_empty(), "{name} is empty");
+            for s in secrets {
+                if text.contains(s) {
+                    found.push(format!("{name}: {s}"));
+                }
+            }
+        }
+        let excerpts = std::fs::read_to_string(root.join("excerpts.jsonl")).unwrap();
+        assert!(
+            excerpts.lines().any(|l| l.contains("\"kind\":\"outage\"")),
+            "the outages' own records are among the excerpts"
+        );
+        if redact {
+            assert!(found.is_empty(), "redacted bundle still names: {found:?}");
+        } else {
+            assert!(
+                found.iter().any(|f| f.starts_with("excerpts.jsonl")),
+                "without --redact the excerpts name the access points: {found:?}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

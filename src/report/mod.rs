@@ -5,6 +5,7 @@
 //! changed on purpose (and its schema version with it). Renderers write to
 //! any [`std::io::Write`] so tests print into a `Vec<u8>`.
 
+pub mod bundle;
 pub mod channels;
 pub mod diagnose;
 pub mod history;
