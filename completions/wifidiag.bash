@@ -391,13 +391,17 @@ _wifidiag() {
             return 0
             ;;
         wifidiag__subcmd__report)
-            opts="-h -V --html --json --redact --redact-key --color --help --version"
+            opts="-h -V --html --bundle --json --redact --redact-key --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
