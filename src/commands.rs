@@ -1482,6 +1482,8 @@ pub fn diagnose(
                 c.elapsed.as_secs_f64(),
                 if c.stable {
                     "complete (the last round heard nothing new)"
+                } else if c.rounds <= 1 {
+                    "maybe incomplete (no time for a second round to confirm it)"
                 } else {
                     "maybe incomplete (still growing when time ran out)"
                 }
