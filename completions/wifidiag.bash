@@ -145,7 +145,7 @@ _wifidiag() {
             return 0
             ;;
         wifidiag__subcmd__diagnose)
-            opts="-h -V --target --for --cached --since --log --json --redact --redact-key --color --help --version"
+            opts="-h -V --target --for --cached --since --log --portal-url --portal-response --json --redact --redact-key --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +164,14 @@ _wifidiag() {
                     return 0
                     ;;
                 --log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --portal-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --portal-response)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -45,6 +45,8 @@ complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l target -d
 complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l for -d 'How long to probe (3s..10m)' -r
 complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l since -d 'How far back to read the system\'s logs (same forms as history --since)' -r
 complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l log -d 'Add the outages of these `watch --log` files to the past' -r -F
+complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l portal-url -d 'The captive-portal check\'s URL (plain http://), or `none` to skip it' -r
+complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l portal-response -d 'The body the portal check\'s URL answers with (its start); empty means the URL answers 204 No Content (NetworkManager\'s `response`)' -r
 complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l redact-key -d 'Like --redact, with the key kept in FILE so that pseudonyms are the same in every run (created, mode 0600, when missing)' -r -F
 complete -c wifidiag -n "__fish_wifidiag_using_subcommand diagnose" -l color -d 'When to use colour and table styling' -r -f -a "auto\t''
 always\t''

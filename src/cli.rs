@@ -375,6 +375,24 @@ pub struct DiagnoseArgs {
     /// Add the outages of these `watch --log` files to the past
     #[arg(long = "log", value_name = "FILE")]
     pub logs: Vec<std::path::PathBuf>,
+
+    /// The captive-portal check's URL (plain http://), or `none` to skip it
+    ///
+    /// One GET of a URL whose answer is known, as NetworkManager's
+    /// connectivity check makes (give it the same `uri` as the laptops'
+    /// NetworkManager, if they have one): a redirect, a 511 or another page
+    /// instead means a captive portal. A network with no way to the
+    /// internet leaves the check not run.
+    #[arg(long, value_name = "URL|none", default_value = crate::diagnose::http::DEFAULT_URL)]
+    pub portal_url: String,
+
+    /// The body the portal check's URL answers with (its start); empty
+    /// means the URL answers 204 No Content (NetworkManager's `response`)
+    ///
+    /// Defaults to "NetworkManager is online" for the default URL and to
+    /// empty for any other.
+    #[arg(long, value_name = "TEXT")]
+    pub portal_response: Option<String>,
 }
 
 /// `watch --site`: a short printable label.

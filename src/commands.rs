@@ -1379,6 +1379,24 @@ pub fn diagnose(
             }
         }
     }
+    let portal_url = if args.portal_url.eq_ignore_ascii_case("none") {
+        None
+    } else {
+        match diagnose::http::HttpUrl::parse(&args.portal_url) {
+            Ok(u) => Some(u),
+            Err(why) => {
+                eprintln!("wifidiag: --portal-url {why}");
+                return Ok(ExitCode::Usage);
+            }
+        }
+    };
+    let portal_response = args.portal_response.clone().unwrap_or_else(|| {
+        if args.portal_url == diagnose::http::DEFAULT_URL {
+            diagnose::http::DEFAULT_RESPONSE.to_string()
+        } else {
+            String::new()
+        }
+    });
     if targets.len() > DIAGNOSE_MAX_TARGETS {
         eprintln!(
             "wifidiag: {} targets given; diagnose checks at most {DIAGNOSE_MAX_TARGETS} (use watch --targets-file for more)",
@@ -1453,6 +1471,11 @@ pub fn diagnose(
         humantime::format_duration(args.duration)
     ));
     let prober = std::thread::spawn(move || probes::run(&plan, |_| {}));
+    // The portal check beside them: one lookup and one GET, at most 5 s.
+    let portal = std::thread::spawn(move || match portal_url {
+        Some(url) => probes::portal(&url, &portal_response, Duration::from_secs(5)),
+        None => diagnose::PortalEvidence::Off,
+    });
 
     let freqs = wifidiag::scan::scan_frequencies(&phy_channels, None);
     let (bsses, fresh, complete, notice, method) = if args.cached {
@@ -1520,6 +1543,9 @@ pub fn diagnose(
     let mut probes = prober
         .join()
         .map_err(|_| anyhow::anyhow!("the probe thread failed"))?;
+    let mut portal = portal
+        .join()
+        .map_err(|_| anyhow::anyhow!("the portal check's thread failed"))?;
     drop(steps);
     // The link as it is after the probes: its transmit rate is then that of
     // their data frames, not of an idle link's last management frame (sent
@@ -1553,6 +1579,11 @@ pub fn diagnose(
         for t in &mut probes.targets {
             t.address = t.address.map(|a| r.ip(a));
         }
+        if let diagnose::PortalEvidence::NoAnswer { address, .. }
+        | diagnose::PortalEvidence::Answered { address, .. } = &mut portal
+        {
+            *address = r.ip(*address);
+        }
     }
     let channels = (!bsses.is_empty()).then(|| {
         let samples = vec![bsses.clone()];
@@ -1581,6 +1612,7 @@ pub fn diagnose(
         channels,
         resolvers,
         probes,
+        portal,
         history,
         watch_logs,
     };

@@ -243,6 +243,48 @@ pub fn targets(data: &[u8]) {
     }
 }
 
+/// The captive-portal check's HTTP: the input as a `--portal-url` and as
+/// the reply a server (or a portal) sent.
+pub fn portal_http(data: &[u8]) {
+    use crate::diagnose::http::{self, HttpUrl, Judged};
+    if let Ok(text) = std::str::from_utf8(data) {
+        match HttpUrl::parse(text) {
+            // The canonical text reads back as the same URL, and the
+            // request is one head: no line break from the URL gets in.
+            Ok(url) => {
+                assert_eq!(
+                    HttpUrl::parse(&url.to_string()).as_ref(),
+                    Ok(&url),
+                    "{text:?}"
+                );
+                let request = String::from_utf8(http::request(&url)).expect("ASCII request");
+                assert_eq!(request.matches("\r\n\r\n").count(), 1, "{request:?}");
+                assert_eq!(request.matches('\n').count(), 7, "{request:?}");
+            }
+            Err(why) => assert!(!why.contains('\n'), "a multi-line error: {why:?}"),
+        }
+    }
+    let _ = http::reply_is_whole(data);
+    if let Ok(Some(reply)) = http::parse_reply(data) {
+        assert!(reply.body.len() <= data.len());
+        if let Some(host) = reply.location_host() {
+            // Only a host's characters: no query, no path, nothing for a
+            // terminal to act on.
+            assert!(
+                host.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':')),
+                "{host:?}"
+            );
+        }
+        for expect in ["", http::DEFAULT_RESPONSE] {
+            let judged = http::judge(&reply, expect);
+            if judged == Judged::Expected {
+                assert!((200..300).contains(&reply.status), "{reply:?}");
+            }
+        }
+    }
+}
+
 /// A packet read from an ICMP socket, against the request we sent.
 ///
 /// The first byte chooses the kind of socket (IPv6, raw IPv4 with the IP

@@ -1156,3 +1156,24 @@ fn report_bundle_holds_everything_and_redaction_holds_in_every_file() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A portal URL the check cannot use is refused before anything is
+/// measured (no wireless stack is needed to see it).
+#[test]
+fn diagnose_refuses_a_portal_url_it_cannot_check() {
+    for url in [
+        "https://nmcheck.gnome.org/",
+        "http://user:pw@check/",
+        "http://check:0/",
+        "nmcheck.gnome.org",
+    ] {
+        let out = wifidiag(&["diagnose", "--portal-url", url]);
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with("wifidiag: --portal-url ") && stderr.lines().count() == 1,
+            "{url}: {stderr}"
+        );
+    }
+}

@@ -152,6 +152,7 @@ pub fn run(e: &Evidence) -> Vec<Check> {
             checks.push(firewall(e, t));
         }
     }
+    checks.push(portal(e));
     checks.push(past(
         "past.system_logs",
         "Disconnects and outages in the system logs",
@@ -437,7 +438,7 @@ fn scan_coverage(e: &Evidence) -> Check {
     }
     if !e.scan.complete {
         return c.warn(
-            format!("{what}: the last round still heard new networks, so some (hidden ones first) may be missing"),
+            format!("{what}: some networks (hidden ones first) may be missing"),
             "run diagnose again with a longer --for, or wifidiag channels --timeout 60s",
             None,
         );
@@ -986,6 +987,102 @@ fn firewall(e: &Evidence, t: &TargetProbes) -> Check {
         "{} of {} connects timed out, but not steadily: no sign of a firewall",
         tcp.timeouts, tcp.sent
     ))
+}
+
+/// Whether the user's servers are held: none was given (nothing shows the
+/// laptop's traffic gets through), or one of them failed a probe.
+fn servers_held(e: &Evidence) -> bool {
+    e.probes.targets.is_empty()
+        || e.probes.targets.iter().any(|t| {
+            let dns = Stats::of(&t.dns);
+            let connect = Stats::of(&t.connect);
+            dns.failed > 0 || t.address.is_none() || connect.failed > 0 || connect.sent == 0
+        })
+}
+
+fn portal(e: &Evidence) -> Check {
+    use super::http::Judged;
+    use super::PortalEvidence as P;
+    let c = C::new("net.portal", Area::Network, "Captive portal").threshold(
+        "the connectivity-check URL gets its known answer (NetworkManager's rule); a redirect, \
+         a 511 or another page instead is a captive portal: it fails when the servers given \
+         are held too (or none was given), else warns",
+    );
+    let (url, address, status, location_host, judged, rtt_ms) = match &e.portal {
+        P::Off => return c.not_run("turned off (--portal-url none)"),
+        P::NotResolved { url, detail } => {
+            return c.fact(fact("url", url.clone(), None)).not_run(format!(
+                "{url} did not resolve ({detail}): this network has no way to the internet's \
+                 names, so a captive portal cannot be tested"
+            ))
+        }
+        P::NoAnswer {
+            url,
+            address,
+            detail,
+        } => {
+            return c
+                .fact(fact("url", url.clone(), None))
+                .fact(fact("address", address.to_string(), None))
+                .not_run(format!(
+                    "{url} did not answer ({detail}): no way to the internet from here, so a \
+                     captive portal cannot be tested"
+                ))
+        }
+        P::Answered {
+            url,
+            address,
+            status,
+            location_host,
+            judged,
+            rtt_ms,
+        } => (url, address, *status, location_host, *judged, *rtt_ms),
+    };
+    let c = c
+        .fact(fact("url", url.clone(), None))
+        .fact(fact("address", address.to_string(), None))
+        .fact(fact("http_status", status, None))
+        .fact(fact("redirect_host", opt(location_host.clone()), None))
+        .fact(fact("time", round1(rtt_ms), Some("ms")));
+    match judged {
+        Judged::Expected => c.ok(format!(
+            "{url} gave its known answer (HTTP {status}): nothing intercepts web traffic"
+        )),
+        Judged::Portal => {
+            let to = location_host
+                .as_deref()
+                .map(|h| format!(" to {h}"))
+                .unwrap_or_default();
+            let what = if (300..400).contains(&status) {
+                format!("redirected{to} (HTTP {status})")
+            } else if status == 511 {
+                "answered 511 Network Authentication Required".to_string()
+            } else {
+                format!("answered another page (HTTP {status})")
+            };
+            let finding =
+                format!("a captive portal holds this laptop's web traffic: {url} was {what}");
+            let next = "open a web browser and sign in on the portal's page, or join the \
+                        clinic's own network (this may be a guest network)";
+            if servers_held(e) {
+                c.fail(finding, next, Some(Cause::Lan))
+            } else {
+                c.warn(
+                    format!("{finding}; the servers given still answer"),
+                    next,
+                    Some(Cause::Lan),
+                )
+            }
+        }
+        Judged::Other => c.warn(
+            format!(
+                "{url} answered HTTP {status} instead of its known answer: a proxy or a web \
+                 filter stands between this laptop and the internet"
+            ),
+            "check the proxy's or the web filter's rules for this laptop",
+            None,
+        ),
+    }
 }
 
 fn past(id: &'static str, title: &'static str, p: &Past) -> Check {

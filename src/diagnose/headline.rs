@@ -10,6 +10,9 @@
 //! sticky link) is next, then the past. With nothing failing, the first
 //! warning is named, with low confidence.
 //!
+//! A captive portal that fails (it holds the servers' traffic too) comes
+//! right after the gateway: what fails behind it is its doing.
+//!
 //! Causes are `watch`'s: `wifi`, `wifi_degraded`, `lan`, `dns`, `server`.
 
 use super::{Area, Check, Confidence, Evidence, Headline, Status};
@@ -173,6 +176,23 @@ pub fn decide(checks: &[Check], e: &Evidence) -> Headline {
         } else {
             prefix.replace(" is fine; ", " is fine, but ")
         };
+        return make(
+            sentence(&prefix, c),
+            Some(Cause::Lan),
+            if measured {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+            vec![c],
+        );
+    }
+    // 3b. A captive portal holds the traffic past the gateway: the DNS and
+    // server failures behind it are its doing (a portal often answers every
+    // name with its own address).
+    if let Some(c) = failing(checks, "net.portal") {
+        let (prefix, measured) = fine_below(checks, Layer::Dns);
+        let prefix = prefix.replace(" fine; ", " fine, but ");
         return make(
             sentence(&prefix, c),
             Some(Cause::Lan),

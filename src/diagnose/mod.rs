@@ -16,6 +16,7 @@
 
 pub mod checks;
 pub mod headline;
+pub mod http;
 pub mod probes;
 pub mod series;
 
@@ -158,6 +159,33 @@ pub struct ProbeEvidence {
     pub targets: Vec<TargetProbes>,
 }
 
+/// The captive-portal probe: one GET of the connectivity-check URL
+/// ([`http`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum PortalEvidence {
+    /// Not made (`--portal-url none`).
+    #[default]
+    Off,
+    /// The URL's host did not resolve (`detail`: the lookup's error).
+    NotResolved { url: String, detail: String },
+    /// Resolved, but no HTTP reply came (refused, timed out, not HTTP).
+    NoAnswer {
+        url: String,
+        address: IpAddr,
+        detail: String,
+    },
+    /// A reply came.
+    Answered {
+        url: String,
+        address: IpAddr,
+        status: u16,
+        /// A redirect's host (never its query: it may carry the MAC).
+        location_host: Option<String>,
+        judged: http::Judged,
+        rtt_ms: f64,
+    },
+}
+
 /// How the neighbourhood was heard.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScanEvidence {
@@ -215,6 +243,7 @@ pub struct Evidence {
     /// DNS servers from /etc/resolv.conf.
     pub resolvers: Vec<IpAddr>,
     pub probes: ProbeEvidence,
+    pub portal: PortalEvidence,
     /// The system logs (journal, syslog or kmsg) over the last hours.
     pub history: Past,
     /// The `--log` files given (`None` when none was).

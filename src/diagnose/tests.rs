@@ -190,6 +190,14 @@ fn clinic() -> Evidence {
                 ping: series(ProbeMethod::IcmpRaw, ProbeOutcome::Ok, 30),
             }],
         },
+        portal: PortalEvidence::Answered {
+            url: http::DEFAULT_URL.into(),
+            address: "198.51.100.7".parse().unwrap(),
+            status: 200,
+            location_host: None,
+            judged: http::Judged::Expected,
+            rtt_ms: 40.0,
+        },
         history: Past::Read {
             source: "journal".into(),
             hours: 24,
@@ -571,4 +579,106 @@ fn a_cached_scan_warns_and_says_why() {
     let mut e = clinic();
     e.scan.complete = false;
     assert_eq!(check(&diagnose(&e), "radio.scan").status, Status::Warn);
+}
+
+fn portal_reply(status: u16, location_host: Option<&str>, judged: http::Judged) -> PortalEvidence {
+    PortalEvidence::Answered {
+        url: http::DEFAULT_URL.into(),
+        address: GW,
+        status,
+        location_host: location_host.map(str::to_string),
+        judged,
+        rtt_ms: 3.0,
+    }
+}
+
+#[test]
+fn a_captive_portal_holding_the_server_is_the_cause_not_the_server() {
+    let mut e = clinic();
+    // The portal answers every name with its own address, where nothing
+    // listens on the server's port.
+    e.portal = portal_reply(302, Some("portal.guest.lan"), http::Judged::Portal);
+    let t = &mut e.probes.targets[0];
+    t.address = Some(GW);
+    t.connect = series(ProbeMethod::Tcp, ProbeOutcome::Refused, 30);
+    let d = diagnose(&e);
+    let c = check(&d, "net.portal");
+    assert_eq!(c.status, Status::Fail, "{c:#?}");
+    assert!(
+        c.finding
+            .contains("redirected to portal.guest.lan (HTTP 302)"),
+        "{}",
+        c.finding
+    );
+    // The server check fails too, but the portal explains it.
+    assert_eq!(check(&d, "net.target").status, Status::Fail);
+    assert_eq!(d.headline.cause, Some(Cause::Lan));
+    assert_eq!(d.headline.because, vec!["net.portal"]);
+    assert_eq!(d.headline.confidence, Confidence::High);
+    assert!(
+        d.headline
+            .text
+            .starts_with("The Wi-Fi link and the gateway are fine, but a captive portal"),
+        "{}",
+        d.headline.text
+    );
+}
+
+#[test]
+fn a_captive_portal_the_servers_get_past_only_warns() {
+    let mut e = clinic();
+    e.portal = portal_reply(511, None, http::Judged::Portal);
+    let d = diagnose(&e);
+    let c = check(&d, "net.portal");
+    assert_eq!(c.status, Status::Warn, "{c:#?}");
+    assert!(c.finding.contains("511"), "{}", c.finding);
+    assert!(!d.failed());
+    assert_eq!(d.headline.cause, Some(Cause::Lan));
+    // Without a server to check, nothing shows the traffic gets through.
+    e.probes.targets.clear();
+    assert_eq!(check(&diagnose(&e), "net.portal").status, Status::Fail);
+}
+
+#[test]
+fn no_way_to_the_internet_leaves_the_portal_check_not_run() {
+    let mut e = clinic();
+    for (portal, words) in [
+        (
+            PortalEvidence::NotResolved {
+                url: http::DEFAULT_URL.into(),
+                detail: "NXDOMAIN".into(),
+            },
+            "did not resolve (NXDOMAIN)",
+        ),
+        (
+            PortalEvidence::NoAnswer {
+                url: http::DEFAULT_URL.into(),
+                address: "198.51.100.7".parse().unwrap(),
+                detail: "no answer on port 80 within 5000 ms".into(),
+            },
+            "did not answer (no answer on port 80",
+        ),
+        (PortalEvidence::Off, "--portal-url none"),
+    ] {
+        e.portal = portal;
+        let d = diagnose(&e);
+        let c = check(&d, "net.portal");
+        assert_eq!(c.status, Status::NotRun, "{c:#?}");
+        assert!(c.finding.contains(words), "{}", c.finding);
+        assert!(
+            d.headline.text.starts_with("Everything works"),
+            "{}",
+            d.headline.text
+        );
+    }
+}
+
+#[test]
+fn a_web_filter_is_a_warning_without_a_cause() {
+    let mut e = clinic();
+    e.portal = portal_reply(403, None, http::Judged::Other);
+    let d = diagnose(&e);
+    let c = check(&d, "net.portal");
+    assert_eq!((c.status, c.cause), (Status::Warn, None), "{c:#?}");
+    assert!(c.finding.contains("HTTP 403"), "{}", c.finding);
 }

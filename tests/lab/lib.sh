@@ -952,6 +952,81 @@ lab_server_up() {
     _lab_server_start "$(<"$dir/port")"
 }
 
+# --- the internet's check site and a captive portal -------------------------------
+
+# lab_check_site ADDR: "the internet" as a connectivity check sees it: an
+# HTTP server (python3) in netns gw on ADDR:80 (added to the gateway's LAN
+# side) that answers every GET as NetworkManager's check URL does, 200 with
+# "NetworkManager is online". After `lab_portal on` it answers as a captive
+# portal: 302 to http://portal.clinic.lan/login?mac=... . Map the check
+# URL's name to ADDR with lab_dns. Waits until it listens. Prints nothing.
+lab_check_site() {
+    local addr=${1:?lab_check_site ADDR} log=/tmp/check-site.log
+    lab_lan || return 1
+    ip -n gw addr add "$addr/24" dev lan0 >&2 || {
+        _lab_fail "lab_check_site: could not add $addr to the gateway's LAN side"
+        return 1
+    }
+    echo online >"$LAB_STATE/portal-mode"
+    cat >"$LAB_STATE/check-site.py" <<'PY'
+import http.server, sys
+MODE = sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if open(MODE).read().strip() == "portal":
+            self.send_response(302)
+            self.send_header("Location", "http://portal.clinic.lan/login?mac=02:00:00:00:02:00&token=s3cret")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"NetworkManager is online\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, fmt, *args):
+        sys.stderr.write("check-site: " + (fmt % args) + "\n")
+http.server.HTTPServer((sys.argv[1], 80), H).serve_forever()
+PY
+    ip netns exec gw python3 "$LAB_STATE/check-site.py" "$addr" "$LAB_STATE/portal-mode" >>"$log" 2>&1 &
+    lab_log "check site: http://$addr/ (the internet's connectivity check)"
+    if ! lab_wait_for 10 ip netns exec gw sh -c "ss -Hltn | grep -q '$addr:80 '"; then
+        _lab_fail "lab_check_site: nothing listens on $addr:80"
+        _lab_tail "$log"
+        return 1
+    fi
+}
+
+# lab_portal on|off: a captive portal at the gateway. On: the check site
+# redirects to the portal's login page and the gateway forwards nothing
+# from the clinic's LAN (the servers behind it are held until sign-in);
+# the gateway itself still answers ping and DNS. Off: all as before.
+lab_portal() {
+    case ${1:?lab_portal on|off} in
+    on)
+        echo portal >"$LAB_STATE/portal-mode"
+        ip netns exec gw nft -f - <<'NFT' || { _lab_fail "lab_portal: nft failed"; return 1; }
+table inet portal {
+    chain forward {
+        type filter hook forward priority 0; policy accept;
+        iifname "lan0" drop
+    }
+}
+NFT
+        ;;
+    off)
+        echo online >"$LAB_STATE/portal-mode"
+        ip netns exec gw nft delete table inet portal 2>/dev/null || true
+        ;;
+    *)
+        _lab_fail "lab_portal: on or off"
+        return 1
+        ;;
+    esac
+    lab_log "portal: $1"
+}
+
 # --- DNS ------------------------------------------------------------------------------
 
 # lab_dns ADDR [NAME=IP...]: a DNS server (dnsmasq, the one in many

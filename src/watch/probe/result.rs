@@ -143,7 +143,7 @@ impl ProbeResult {
 /// way too); std's own timeouts carry no errno. On a ping socket,
 /// ECONNREFUSED stands for an ICMP port/protocol unreachable whose sender we
 /// cannot see, so it may be a firewall rather than the host.
-pub(super) fn classify_io_error(err: &io::Error) -> (ProbeOutcome, String) {
+pub fn classify_io_error(err: &io::Error) -> (ProbeOutcome, String) {
     use ProbeOutcome::{Failed, Refused, Timeout, Unreachable};
     let Some(errno) = err.raw_os_error() else {
         return match err.kind() {

@@ -172,7 +172,7 @@ pub fn unprobeable(ip: IpAddr) -> Option<&'static str> {
 }
 
 /// The `detail` of a probe not sent because `ip` is not one host.
-pub(super) fn not_probed(ip: IpAddr) -> Option<String> {
+pub fn not_probed(ip: IpAddr) -> Option<String> {
     unprobeable(ip).map(|why| format!("{ip} is {why}; not probed (a probe goes to one host)"))
 }
 
