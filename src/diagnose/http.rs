@@ -80,20 +80,22 @@ impl HttpUrl {
                 .map_err(|_| format!("{s:?}: {h:?} is not an IPv6 address"))?;
             (h.to_string(), port)
         } else {
-            match authority.rsplit_once(':') {
-                Some((h, p)) => (h.to_string(), Some(p)),
-                None => (authority.to_string(), None),
+            let (h, p) = match authority.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            };
+            if !h
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+            {
+                return Err(format!(
+                    "{s:?}: {h:?} is not a host name (an IPv6 address goes in brackets)"
+                ));
             }
+            (h.to_string(), p)
         };
         if host.is_empty() {
             return Err(format!("{s:?}: no host in the URL"));
-        }
-        if !host.contains(':')
-            && !host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
-        {
-            return Err(format!("{s:?}: {host:?} is not a host name"));
         }
         let port = match port {
             None => 80,
@@ -306,6 +308,8 @@ mod tests {
             "http://host/#frag",
             "http://[fd00::1/",
             "http://[zz]/",
+            "http://fd00::1/",
+            "HTTP://10.0u00:::::8080/a?.0.1",
             "http://ho\u{1b}st/",
             "http://host\r\nX-Injected: 1/",
             "ftp://host/",
