@@ -236,7 +236,7 @@ pub enum OpenError {
     Io { path: String, source: io::Error },
     #[error("cannot read {path}: permission denied (the log is readable by its owner and group: run as root or as a member of the log's group)")]
     Permission { path: String },
-    #[error("refusing to read {path}: it is {what}, not a regular file (give report a log written by watch --log)")]
+    #[error("refusing to read {path}: it is {what}, not a regular file (a log written by watch --log is one)")]
     NotRegular { path: String, what: &'static str },
 }
 

@@ -242,3 +242,16 @@ fn the_recorded_lab_log_reads_back_whole() {
     assert_eq!(summary.roams, 1);
     assert_eq!(summary.patterns[0].pathology, "slow_roam");
 }
+
+/// The same reader serves `report`, `history --log`, `diagnose --log` and
+/// `channels --from-log`: its messages name no command.
+#[test]
+fn open_errors_name_no_command() {
+    let dir = std::env::temp_dir();
+    let e = open(&dir).err().expect("a directory is refused");
+    let text = e.to_string();
+    for command in ["report", "history", "diagnose", "channels"] {
+        assert!(!text.contains(command), "{text}");
+    }
+    assert!(text.contains("not a regular file"), "{text}");
+}
