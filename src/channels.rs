@@ -67,6 +67,10 @@ pub struct ChannelInputs<'a> {
     pub width_mhz: u32,
     /// Whether the scans were fresh (triggered by this run).
     pub fresh: bool,
+    /// Whether every survey ended with a round that heard nothing new
+    /// (`neighbourhood::Coverage::stable`); true for the cache and logs,
+    /// where there is no survey to judge.
+    pub complete: bool,
 }
 
 /// How sure a recommendation (or `diagnose`'s headline) is.
@@ -621,7 +625,8 @@ pub const LOG_CONFIDENT_DAYS: usize = 5;
 
 /// Which inputs were missing, and the confidence that follows: start at
 /// high, one step down for each of: results not fresh; a single sample;
-/// no survey busy time. Two or more steps down is low. From logs: one step
+/// a survey still hearing new networks when its time ran out; no survey
+/// busy time. Two or more steps down is low. From logs: one step
 /// down for fewer than [`LOG_CONFIDENT_SAMPLES`] samples, one for fewer
 /// than [`LOG_CONFIDENT_DAYS`] days.
 fn assess_inputs(
@@ -671,6 +676,14 @@ fn assess_inputs(
             steps += 1;
             missing.push(
                 "the scan results were the kernel's cache, not a fresh scan (run as root for a fresh one)"
+                    .to_string(),
+            );
+        }
+        if input.fresh && !input.complete {
+            steps += 1;
+            missing.push(
+                "the survey still heard new networks when its time ran out: some (hidden ones \
+                 first) may be missing (use a longer --timeout)"
                     .to_string(),
             );
         }

@@ -356,6 +356,7 @@ pub fn channels(
         own_ssid: own_ssid.as_ref(),
         width_mhz: args.width.mhz(),
         fresh,
+        complete: surveys.iter().all(|c| c.stable || !c.fresh),
     });
     let report = ChannelsReport::new(
         ChannelsContext {
@@ -457,6 +458,7 @@ fn channels_from_log(
         own_ssid: own_ssid.as_ref(),
         width_mhz: args.width.mhz(),
         fresh: false,
+        complete: true,
     });
     let day_text = |ms: Option<u64>| {
         ms.map_or_else(String::new, |ms| {
@@ -1595,6 +1597,7 @@ pub fn diagnose(
             own_ssid: own_ssid.as_ref(),
             width_mhz: status.width_mhz.unwrap_or(20).min(20),
             fresh,
+            complete,
         })
     });
     let evidence = Evidence {

@@ -77,6 +77,7 @@ fn inputs<'a>(
         own_ssid: own,
         width_mhz: 20,
         fresh: true,
+        complete: true,
     }
 }
 
@@ -529,6 +530,23 @@ fn missing_inputs_lower_the_confidence() {
     let without = score(&a, Band::Ghz2_4, 1);
     assert!((c1.score.unwrap() - (without + BUSY_WEIGHT * 0.5)).abs() < 0.011);
 
+    input.fresh = false;
+    assert_eq!(analyse(input).confidence, Confidence::Medium);
+
+    // A survey still growing when its time ran out is one step down too,
+    // and says so; for the cache (not fresh) it is no extra step.
+    input.fresh = true;
+    input.complete = false;
+    let unstable = analyse(input);
+    assert_eq!(unstable.confidence, Confidence::Medium);
+    assert!(
+        unstable
+            .missing
+            .iter()
+            .any(|m| m.contains("still heard new networks")),
+        "{:?}",
+        unstable.missing
+    );
     input.fresh = false;
     assert_eq!(analyse(input).confidence, Confidence::Medium);
 }

@@ -151,6 +151,7 @@ fn analyse(bsses: &[BssView], phy: &[crate::model::PhyChannel]) -> Option<Channe
         own_ssid: Some(&own),
         width_mhz: 20,
         fresh: true,
+        complete: true,
     }))
 }
 
