@@ -428,7 +428,9 @@ pub struct ReportArgs {
     /// --json`) given among the FILEs becomes a section of the page (its
     /// headline and checks), a `wifidiag.channels/1` one (`channels --json`)
     /// a bar chart of the score per channel with the current and the
-    /// recommended channel. With --redact the whole page is redacted
+    /// recommended channel; without one, the logs' own `scan` records
+    /// (`watch --scan-every`) make that chart, scored as `channels
+    /// --from-log` scores them. With --redact the whole page is redacted
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<std::path::PathBuf>,
 

@@ -380,6 +380,108 @@ pub fn channels(
     Ok(ExitCode::Success)
 }
 
+/// The `scan` records of watch logs, gathered for `channels --from-log`
+/// and `report --html`.
+#[derive(Default)]
+struct LoggedScans {
+    observed: wifidiag::channels::observe::Observations,
+    iface: Option<String>,
+    /// The SSIDs this laptop was associated with, by scans (few keys).
+    associated: std::collections::BTreeMap<String, usize>,
+}
+
+impl LoggedScans {
+    /// Adds a record if it is a `scan` one.
+    fn add(&mut self, record: &wifidiag::watch::event::Record) {
+        let wifidiag::watch::event::Kind::Scan { fresh, bsses } = &record.kind else {
+            return;
+        };
+        self.observed
+            .add_record(*fresh, bsses, sample_time(record.ts));
+        if self.iface.is_none() {
+            self.iface.clone_from(&record.iface);
+        }
+        for ssid in bsses
+            .iter()
+            .filter(|b| b.associated)
+            .filter_map(|b| b.ssid.as_ref())
+        {
+            *self.associated.entry(ssid.clone()).or_default() += 1;
+        }
+    }
+
+    /// The `wifidiag.channels/1` document of these scans (`source: log`):
+    /// the analysis `channels --from-log` prints.
+    fn report(
+        &self,
+        files: Vec<String>,
+        lines: wifidiag::watch::read::ReadStats,
+        ssid: Option<&str>,
+        width_mhz: u32,
+    ) -> ChannelsReport {
+        use wifidiag::channels::observe;
+        use wifidiag::report::channels::LogSource;
+        use wifidiag::watch::event::Millis;
+        let observed = &self.observed;
+        // Our network: the one named, else the one the laptop was
+        // associated with in most scans.
+        let own_ssid = match ssid {
+            Some(s) => Some(Ssid(s.as_bytes().to_vec())),
+            None => self
+                .associated
+                .iter()
+                .max_by_key(|(_, n)| **n)
+                .map(|(s, _)| Ssid::from_escaped(s)),
+        };
+        let phy_channels = observe::assumed_phy_channels(observed);
+        let analysis = wifidiag::channels::analyse(ChannelInputs {
+            phy_channels: &phy_channels,
+            samples: &[],
+            observed: Some(observed),
+            survey: &[],
+            own_ssid: own_ssid.as_ref(),
+            width_mhz,
+            fresh: false,
+            complete: true,
+        });
+        let day_text = |ms: Option<u64>| {
+            ms.map_or_else(String::new, |ms| {
+                let t = local_time_text(ms * 1000);
+                t.get(..16).unwrap_or(&t).to_string()
+            })
+        };
+        let logs = LogSource {
+            files,
+            samples: observed.samples,
+            days: observed.days.len(),
+            first_ts: observed.first_ts_ms.map(Millis),
+            last_ts: observed.last_ts_ms.map(Millis),
+            bss_count: observed.bss_count(),
+            cached_samples: observed.cached_samples,
+            lines,
+            span_text: format!(
+                "{} to {}",
+                day_text(observed.first_ts_ms),
+                day_text(observed.last_ts_ms)
+            ),
+        };
+        ChannelsReport::new(
+            ChannelsContext {
+                envelope: Envelope::now(channels_report::SCHEMA),
+                interface: self.iface.clone().unwrap_or_default(),
+                logs: Some(logs),
+                own_ssid,
+                width_mhz,
+                samples: observed.samples,
+                fresh: false,
+                notice: None,
+                scan: Vec::new(),
+            },
+            &analysis,
+        )
+    }
+}
+
 /// `channels --from-log`: scores from the `scan` records of watch logs,
 /// read one record at a time with `report`'s reader. Opens no netlink
 /// socket and triggers nothing.
@@ -388,17 +490,10 @@ fn channels_from_log(
     opts: &Output,
     args: &ChannelsArgs,
 ) -> anyhow::Result<ExitCode> {
-    use std::collections::BTreeMap;
-    use wifidiag::channels::observe::{self, Observations};
-    use wifidiag::report::channels::LogSource;
-    use wifidiag::watch::event::{Kind, Millis};
     use wifidiag::watch::read::{self, ReadStats};
 
-    let mut observed = Observations::default();
+    let mut scans = LoggedScans::default();
     let mut stats = ReadStats::default();
-    let mut iface: Option<String> = None;
-    // The SSIDs this laptop was associated with, by scans (few keys).
-    let mut associated: BTreeMap<String, usize> = BTreeMap::new();
     for path in &args.from_log {
         let mut reader = match read::open(path) {
             Ok(r) => r,
@@ -408,25 +503,12 @@ fn channels_from_log(
             }
         };
         while let Some(record) = reader.next_record().context("reading a watch log")? {
-            let Kind::Scan { fresh, bsses } = &record.kind else {
-                continue;
-            };
-            observed.add_record(*fresh, bsses, sample_time(record.ts));
-            if iface.is_none() {
-                iface.clone_from(&record.iface);
-            }
-            for ssid in bsses
-                .iter()
-                .filter(|b| b.associated)
-                .filter_map(|b| b.ssid.as_ref())
-            {
-                *associated.entry(ssid.clone()).or_default() += 1;
-            }
+            scans.add(&record);
         }
         warn_skipped(path, reader.stats());
         stats.add(reader.stats());
     }
-    if observed.samples == 0 {
+    if scans.observed.samples == 0 {
         eprintln!(
             "wifidiag: no scan record in {} ({} line(s) read, {} event(s)): record scans with \
              watch --scan-every DURATION --log FILE",
@@ -440,65 +522,12 @@ fn channels_from_log(
         );
         return Ok(ExitCode::NoEvents);
     }
-    // Our network: the one named, else the one the laptop was associated
-    // with in most scans.
-    let own_ssid = match &args.ssid {
-        Some(s) => Some(Ssid(s.as_bytes().to_vec())),
-        None => associated
-            .iter()
-            .max_by_key(|(_, n)| **n)
-            .map(|(s, _)| Ssid::from_escaped(s)),
-    };
-    let phy_channels = observe::assumed_phy_channels(&observed);
-    let analysis = wifidiag::channels::analyse(ChannelInputs {
-        phy_channels: &phy_channels,
-        samples: &[],
-        observed: Some(&observed),
-        survey: &[],
-        own_ssid: own_ssid.as_ref(),
-        width_mhz: args.width.mhz(),
-        fresh: false,
-        complete: true,
-    });
-    let day_text = |ms: Option<u64>| {
-        ms.map_or_else(String::new, |ms| {
-            let t = local_time_text(ms * 1000);
-            t.get(..16).unwrap_or(&t).to_string()
-        })
-    };
-    let logs = LogSource {
-        files: args
-            .from_log
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect(),
-        samples: observed.samples,
-        days: observed.days.len(),
-        first_ts: observed.first_ts_ms.map(Millis),
-        last_ts: observed.last_ts_ms.map(Millis),
-        bss_count: observed.bss_count(),
-        cached_samples: observed.cached_samples,
-        lines: stats,
-        span_text: format!(
-            "{} to {}",
-            day_text(observed.first_ts_ms),
-            day_text(observed.last_ts_ms)
-        ),
-    };
-    let report = ChannelsReport::new(
-        ChannelsContext {
-            envelope: Envelope::now(channels_report::SCHEMA),
-            interface: iface.unwrap_or_default(),
-            logs: Some(logs),
-            own_ssid,
-            width_mhz: args.width.mhz(),
-            samples: observed.samples,
-            fresh: false,
-            notice: None,
-            scan: Vec::new(),
-        },
-        &analysis,
-    );
+    let files = args
+        .from_log
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
+    let report = scans.report(files, stats, args.ssid.as_deref(), args.width.mhz());
     write_report(out, opts, report, |r, out, styled| {
         r.write_human(out, styled, args.all)
     })
@@ -689,13 +718,29 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     // The page's series and rows, gathered only when a page is asked for.
     let mut timeline = (args.html.is_some() || args.bundle.is_some()).then(Timeline::default);
     let want_page = timeline.is_some();
-    let init = || (Summary::default(), want_page.then(Timeline::default));
-    let observe = |(s, t): &mut (Summary, Option<Timeline>), r: &wifidiag::watch::event::Record| {
+    // The page's state of one part of a file: its timeline, and its `scan`
+    // records (for the channel chart when no channels document is given;
+    // a few thousand a month at --scan-every 5m, capped per part).
+    type PagePart = (Timeline, Vec<wifidiag::watch::event::Record>);
+    let init = || {
+        (
+            Summary::default(),
+            want_page.then(|| (Timeline::default(), Vec::new())),
+        )
+    };
+    let observe = |(s, page): &mut (Summary, Option<PagePart>),
+                   r: &wifidiag::watch::event::Record| {
         s.observe(r);
-        if let Some(t) = t {
+        if let Some((t, scans)) = page {
             t.observe(r);
+            if matches!(r.kind, wifidiag::watch::event::Kind::Scan { .. })
+                && scans.len() < MAX_PAGE_SCANS
+            {
+                scans.push(r.clone());
+            }
         }
     };
+    let mut logged_scans: Vec<wifidiag::watch::event::Record> = Vec::new();
     let mut stats = ReadStats::default();
     let files = match read::expand_dirs(&args.files) {
         Ok((files, compressed)) => {
@@ -752,10 +797,12 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
         };
         let mut file_stats = ReadStats::default();
         let mut file = Summary::default();
-        for ((part, part_timeline), part_stats) in parts {
+        for ((part, part_page), part_stats) in parts {
             file.merge(part);
-            if let (Some(t), Some(p)) = (timeline.as_mut(), part_timeline) {
+            if let (Some(t), Some((p, scans))) = (timeline.as_mut(), part_page) {
                 t.merge(p);
+                let room = MAX_PAGE_SCANS.saturating_sub(logged_scans.len());
+                logged_scans.extend(scans.into_iter().take(room));
             }
             file_stats.append(&part_stats);
         }
@@ -801,6 +848,35 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     }
     summary::render(&mut text, &summary, false)?;
     out.flush()?;
+    // The channel chart from the logs' scan records, when no channels
+    // document was given for it.
+    if want_page && channel_docs.is_empty() && !logged_scans.is_empty() {
+        logged_scans.sort_by_key(|r| r.ts);
+        let mut scans = LoggedScans::default();
+        for r in &logged_scans {
+            scans.add(r);
+        }
+        let mut report = scans.report(names.clone(), stats.clone(), None, 20);
+        // The logs' machine and time, not the reader's.
+        report.envelope.hostname = match summary.hosts.len() {
+            1 => summary.hosts.iter().next().cloned(),
+            _ => None,
+        };
+        if let Some(last) = logged_scans.last() {
+            report.envelope.timestamp = last.ts.rfc3339();
+        }
+        if let Some(r) = &opts.redact {
+            report.redact(r);
+        }
+        let json = serde_json::to_value(&report).context("the channels of the logs")?;
+        if let Some(section) = wifidiag::report::html::channels::section(
+            "the scan records of the logs (as channels --from-log scores them)".into(),
+            &json,
+        ) {
+            channel_docs.push(section);
+            documents.push(("channels-from-logs.json".into(), json));
+        }
+    }
     let page = timeline.as_ref().map(|timeline| {
         wifidiag::report::html::render(&wifidiag::report::html::Page {
             files: &names,
@@ -906,6 +982,10 @@ fn outage_excerpts(
     }
     Ok(ex)
 }
+
+/// `scan` records `report --html` keeps for its channel chart (a month of
+/// `watch --scan-every 5m` is about 8,600).
+const MAX_PAGE_SCANS: usize = 20_000;
 
 /// Diagnose documents larger than this are not documents we wrote.
 const MAX_DIAGNOSE_DOC: u64 = 16 << 20;

@@ -1087,6 +1087,60 @@ fn report_html_draws_the_channels_of_a_channels_document() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Issue 13's channel picture from the watch logs themselves: their `scan`
+/// records (`watch --scan-every`) become the bar chart, scored as
+/// `channels --from-log` scores them, when no channels document is given;
+/// with --redact no BSSID of them is on the page.
+#[test]
+fn report_html_draws_the_channels_of_the_logs_scan_records() {
+    let dir = scratch_dir("report-html-logscans");
+    let own = ("02:00:00:00:01:00", "clinic", 2412, -40, true);
+    let busy = ("02:00:00:00:03:00", "Pharmacy", 2412, -45, false);
+    let busy2 = ("02:00:00:00:04:00", "Lab", 2412, -50, false);
+    let mut lines = vec![r#"{"schema":"wifidiag.event/1","ts":"2026-12-01T07:59:00.000Z","iface":"wlan0","kind":"start","version":"0.1.0","hostname":"reception","targets":[],"interval_ms":1000,"gateway":null}"#.to_string()];
+    for h in 8..14 {
+        lines.push(scan_line(
+            &format!("2026-12-01T{h:02}:00:00.000Z"),
+            &[own, busy, busy2],
+        ));
+    }
+    let log = dir.join("watch.jsonl");
+    std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+    let page = dir.join("page.html");
+    let run = |redact: bool| {
+        let mut args = vec![];
+        if redact {
+            args.push("--redact");
+        }
+        args.extend([
+            "report",
+            log.to_str().unwrap(),
+            "--html",
+            page.to_str().unwrap(),
+        ]);
+        let out = wifidiag(&args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        std::fs::read_to_string(&page).unwrap()
+    };
+    let html = run(false);
+    // 2.4 GHz 1..11 assumed, each a bar; ours on 1, a quieter one marked.
+    assert!(html.matches("<rect class=\"bar").count() >= 11, "{html}");
+    assert!(html.contains("<rect class=\"bar current\""), "{html}");
+    assert!(html.contains("<rect class=\"bar recommended\""), "{html}");
+    assert!(html.contains("the scan records of the logs"), "{html}");
+    let html = run(true);
+    assert!(html.contains("<rect class=\"bar current\""), "{html}");
+    for secret in [
+        "02:00:00:00:03:00",
+        "02:00:00:00:04:00",
+        "Pharmacy",
+        ">clinic<",
+    ] {
+        assert!(!html.contains(secret), "{secret} on the redacted page");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Issue 13: `report --bundle` packs the page, the reports, the records
 /// around each outage and a README; with `--redact` no file in it names an
 /// access point, a network or the machine (checked in every file, and the

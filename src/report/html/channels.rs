@@ -142,8 +142,11 @@ pub fn band_chart(b: &BandChart) -> Markup {
                 @let x = X0 + i as f64 * slot + slot * 0.15;
                 @let class = if Some(bar.channel) == b.recommended { "bar recommended" }
                     else if Some(bar.channel) == b.current { "bar current" } else { "bar" };
-                rect class=(class) x=(f(x)) y=(f(y(bar.score))) width=(f(slot * 0.7))
-                    height=(f((TOP + PH - y(bar.score)).max(0.5))) {
+                // A marked channel scoring about 0 (the usual recommendation)
+                // still shows its colour.
+                @let h = (TOP + PH - y(bar.score)).max(if class == "bar" { 0.5 } else { 3.0 });
+                rect class=(class) x=(f(x)) y=(f(TOP + PH - h)) width=(f(slot * 0.7))
+                    height=(f(h)) {
                     title {
                         "channel " (bar.channel) ": score " (format!("{:.2}", bar.score)) ", "
                         (bar.bss_count) " network(s) heard"
