@@ -170,39 +170,13 @@ pub fn decide(checks: &[Check], e: &Evidence) -> Headline {
                 vec![c, weak],
             );
         }
-        let (prefix, measured) = fine_below(checks, Layer::Gateway);
-        let prefix = if prefix.is_empty() {
-            String::new()
-        } else {
-            prefix.replace(" is fine; ", " is fine, but ")
-        };
-        return make(
-            sentence(&prefix, c),
-            Some(Cause::Lan),
-            if measured {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            },
-            vec![c],
-        );
+        return lan_failure(checks, c, Layer::Gateway);
     }
     // 3b. A captive portal holds the traffic past the gateway: the DNS and
     // server failures behind it are its doing (a portal often answers every
     // name with its own address).
     if let Some(c) = failing(checks, "net.portal") {
-        let (prefix, measured) = fine_below(checks, Layer::Dns);
-        let prefix = prefix.replace(" fine; ", " fine, but ");
-        return make(
-            sentence(&prefix, c),
-            Some(Cause::Lan),
-            if measured {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            },
-            vec![c],
-        );
+        return lan_failure(checks, c, Layer::Dns);
     }
     // 4. DNS, then 5. the server (a firewall dropping its port first: the
     // more specific). Confident when everything before answered by
@@ -284,6 +258,23 @@ pub fn decide(checks: &[Check], e: &Evidence) -> Headline {
             Confidence::High
         },
         because: Vec::new(),
+    }
+}
+
+/// A failing check of the local network (`lan`): "The Wi-Fi link [and the
+/// gateway] is/are fine, but ...", confident when those answered by
+/// measurement.
+fn lan_failure(checks: &[Check], c: &Check, upto: Layer) -> Headline {
+    let (prefix, measured) = fine_below(checks, upto);
+    Headline {
+        text: sentence(&prefix.replace(" fine; ", " fine, but "), c),
+        cause: Some(Cause::Lan),
+        confidence: if measured {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        because: vec![key(c)],
     }
 }
 

@@ -191,17 +191,7 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Option<HttpReply>, String> {
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case("location"))
         .map(|h| String::from_utf8_lossy(h.value).into_owned());
-    let content_length = response
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-        .and_then(|h| {
-            std::str::from_utf8(h.value)
-                .ok()?
-                .trim()
-                .parse::<usize>()
-                .ok()
-        });
+    let content_length = content_length(response.headers);
     let mut body = bytes[head_len..].to_vec();
     if let Some(n) = content_length {
         body.truncate(n);
@@ -225,8 +215,12 @@ pub fn reply_is_whole(bytes: &[u8]) -> bool {
     if status == 204 || status == 304 || (100..200).contains(&status) {
         return true;
     }
-    response
-        .headers
+    content_length(response.headers).is_some_and(|n| bytes.len() - head_len >= n)
+}
+
+/// The `Content-Length` header's value, when it is a number.
+fn content_length(headers: &[httparse::Header<'_>]) -> Option<usize> {
+    headers
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case("content-length"))
         .and_then(|h| {
@@ -236,7 +230,6 @@ pub fn reply_is_whole(bytes: &[u8]) -> bool {
                 .parse::<usize>()
                 .ok()
         })
-        .is_some_and(|n| bytes.len() - head_len >= n)
 }
 
 /// How a reply compares with the expected one.
