@@ -410,6 +410,18 @@ impl LoggedScans {
         }
     }
 
+    /// Merges what a later part of the logs gathered (see
+    /// [`wifidiag::channels::observe::Observations::merge`]).
+    fn merge(&mut self, later: LoggedScans) {
+        self.observed.merge(later.observed);
+        if self.iface.is_none() {
+            self.iface = later.iface;
+        }
+        for (ssid, n) in later.associated {
+            *self.associated.entry(ssid).or_default() += n;
+        }
+    }
+
     /// The `wifidiag.channels/1` document of these scans (`source: log`):
     /// the analysis `channels --from-log` prints.
     fn report(
@@ -719,28 +731,24 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     let mut timeline = (args.html.is_some() || args.bundle.is_some()).then(Timeline::default);
     let want_page = timeline.is_some();
     // The page's state of one part of a file: its timeline, and its `scan`
-    // records (for the channel chart when no channels document is given;
-    // a few thousand a month at --scan-every 5m, capped per part).
-    type PagePart = (Timeline, Vec<wifidiag::watch::event::Record>);
+    // records folded as channels --from-log folds them (for the channel
+    // chart when no channels document is given; memory grows with the
+    // BSSIDs heard, not the records).
     let init = || {
         (
             Summary::default(),
-            want_page.then(|| (Timeline::default(), Vec::new())),
+            want_page.then(|| (Timeline::default(), LoggedScans::default())),
         )
     };
-    let observe = |(s, page): &mut (Summary, Option<PagePart>),
+    let observe = |(s, page): &mut (Summary, Option<(Timeline, LoggedScans)>),
                    r: &wifidiag::watch::event::Record| {
         s.observe(r);
         if let Some((t, scans)) = page {
             t.observe(r);
-            if matches!(r.kind, wifidiag::watch::event::Kind::Scan { .. })
-                && scans.len() < MAX_PAGE_SCANS
-            {
-                scans.push(r.clone());
-            }
+            scans.add(r);
         }
     };
-    let mut logged_scans: Vec<wifidiag::watch::event::Record> = Vec::new();
+    let mut logged_scans = LoggedScans::default();
     let mut stats = ReadStats::default();
     let files = match read::expand_dirs(&args.files) {
         Ok((files, compressed)) => {
@@ -801,8 +809,7 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
             file.merge(part);
             if let (Some(t), Some((p, scans))) = (timeline.as_mut(), part_page) {
                 t.merge(p);
-                let room = MAX_PAGE_SCANS.saturating_sub(logged_scans.len());
-                logged_scans.extend(scans.into_iter().take(room));
+                logged_scans.merge(scans);
             }
             file_stats.append(&part_stats);
         }
@@ -850,20 +857,15 @@ pub fn report(out: &mut impl Write, opts: &Output, args: &ReportArgs) -> anyhow:
     out.flush()?;
     // The channel chart from the logs' scan records, when no channels
     // document was given for it.
-    if want_page && channel_docs.is_empty() && !logged_scans.is_empty() {
-        logged_scans.sort_by_key(|r| r.ts);
-        let mut scans = LoggedScans::default();
-        for r in &logged_scans {
-            scans.add(r);
-        }
-        let mut report = scans.report(names.clone(), stats.clone(), None, 20);
+    if want_page && channel_docs.is_empty() && logged_scans.observed.samples > 0 {
+        let mut report = logged_scans.report(names.clone(), stats.clone(), None, 20);
         // The logs' machine and time, not the reader's.
         report.envelope.hostname = match summary.hosts.len() {
             1 => summary.hosts.iter().next().cloned(),
             _ => None,
         };
-        if let Some(last) = logged_scans.last() {
-            report.envelope.timestamp = last.ts.rfc3339();
+        if let Some(last) = logged_scans.observed.last_ts_ms {
+            report.envelope.timestamp = wifidiag::watch::event::Millis(last).rfc3339();
         }
         if let Some(r) = &opts.redact {
             report.redact(r);
@@ -982,10 +984,6 @@ fn outage_excerpts(
     }
     Ok(ex)
 }
-
-/// `scan` records `report --html` keeps for its channel chart (a month of
-/// `watch --scan-every 5m` is about 8,600).
-const MAX_PAGE_SCANS: usize = 20_000;
 
 /// Diagnose documents larger than this are not documents we wrote.
 const MAX_DIAGNOSE_DOC: u64 = 16 << 20;

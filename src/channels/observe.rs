@@ -111,6 +111,55 @@ impl Observations {
         }
     }
 
+    /// Merges what a later part of the logs saw (everything in `later`
+    /// comes after everything here, as parts of a file read side by side
+    /// do): the same result as adding its samples one by one after ours.
+    pub fn merge(&mut self, later: Observations) {
+        self.samples += later.samples;
+        if let Some(theirs) = later.sample_hours {
+            let ours = self.sample_hours.get_or_insert([0; 24]);
+            for (o, t) in ours.iter_mut().zip(theirs) {
+                *o += t;
+            }
+        }
+        self.days.extend(later.days);
+        self.first_ts_ms = match (self.first_ts_ms, later.first_ts_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_ts_ms = match (self.last_ts_ms, later.last_ts_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.any_load |= later.any_load;
+        self.cached_samples += later.cached_samples;
+        for (bssid, seen) in later.by_bssid {
+            match self.by_bssid.entry(bssid) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(seen);
+                }
+                std::collections::btree_map::Entry::Occupied(mut e) => {
+                    let ours = e.get_mut();
+                    let load = seen
+                        .view
+                        .channel_utilization_pct
+                        .or(ours.view.channel_utilization_pct);
+                    ours.view = BssView {
+                        channel_utilization_pct: load,
+                        associated: ours.view.associated || seen.view.associated,
+                        ..seen.view
+                    };
+                    ours.samples += seen.samples;
+                    ours.mw += seen.mw;
+                    ours.with_signal += seen.with_signal;
+                    for (o, t) in ours.hours.iter_mut().zip(seen.hours) {
+                        *o += t;
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds one `scan` record of a watch log.
     pub fn add_record(&mut self, fresh: bool, bsses: &[ScanHeard], when: SampleTime) {
         let views: Vec<BssView> = bsses.iter().map(view_of).collect();
@@ -245,6 +294,87 @@ pub fn assumed_phy_channels(o: &Observations) -> Vec<PhyChannel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parts merged in order are the samples added in order.
+    #[test]
+    fn merging_parts_is_adding_their_samples_in_turn() {
+        let heard =
+            |bssid: u8, freq: u32, signal: i32, load: Option<f64>, associated: bool| ScanHeard {
+                bssid: MacAddr([2, 0, 0, 0, bssid, 0]),
+                ssid: Some(format!("net{bssid}")),
+                freq_mhz: Mhz(freq),
+                channel: freq::channel_of(freq).map(|c| c.number),
+                width_mhz: 20,
+                center_freq_mhz: Mhz(freq),
+                center_freq2_mhz: None,
+                signal_dbm: Some(signal),
+                utilization_pct: load,
+                associated,
+            };
+        let scans: Vec<(bool, Vec<ScanHeard>)> = (0..12u8)
+            .map(|i| {
+                let mut bsses = vec![heard(1, 2412, -40 - i32::from(i), None, i < 6)];
+                if i % 3 == 0 {
+                    bsses.push(heard(2, 2437, -60, Some(f64::from(i) * 10.0), false));
+                }
+                if i > 7 {
+                    bsses.push(heard(3, 5180, -70, None, false));
+                }
+                (i != 4, bsses)
+            })
+            .collect();
+        let when = |i: usize| SampleTime {
+            ts_ms: 1_764_000_000_000 + i as u64 * 3_600_000,
+            hour: (i % 24) as u8,
+            day: 20261201 + (i / 10) as u32,
+        };
+        let mut whole = Observations::default();
+        for (i, (fresh, b)) in scans.iter().enumerate() {
+            whole.add_record(*fresh, b, when(i));
+        }
+        for split in [0, 1, 5, 11, 12] {
+            let (mut a, mut b) = (Observations::default(), Observations::default());
+            for (i, (fresh, s)) in scans.iter().enumerate() {
+                let part = if i < split { &mut a } else { &mut b };
+                part.add_record(*fresh, s, when(i));
+            }
+            a.merge(b);
+            assert_eq!(
+                (
+                    a.samples,
+                    &a.sample_hours,
+                    &a.days,
+                    a.first_ts_ms,
+                    a.last_ts_ms
+                ),
+                (
+                    whole.samples,
+                    &whole.sample_hours,
+                    &whole.days,
+                    whole.first_ts_ms,
+                    whole.last_ts_ms
+                ),
+                "split at {split}"
+            );
+            assert_eq!(
+                (a.any_load, a.cached_samples),
+                (whole.any_load, whole.cached_samples)
+            );
+            assert_eq!(a.by_bssid.len(), whole.by_bssid.len());
+            for (bssid, w) in &whole.by_bssid {
+                let m = &a.by_bssid[bssid];
+                assert_eq!(
+                    (&m.view, m.samples, m.with_signal, m.hours),
+                    (&w.view, w.samples, w.with_signal, w.hours),
+                    "{bssid} split at {split}"
+                );
+                assert!(
+                    (m.mw - w.mw).abs() <= w.mw * 1e-12,
+                    "{bssid} split at {split}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn hours_present_are_named_as_ranges() {
