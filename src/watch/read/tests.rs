@@ -255,3 +255,19 @@ fn open_errors_name_no_command() {
     }
     assert!(text.contains("not a regular file"), "{text}");
 }
+
+/// A float in a log line reads back as the same number when written again
+/// (the log_line fuzz target found 6.566666666666667e+74 read as
+/// 6.566666666666666e74 by serde_json's default, not correctly rounded,
+/// float parser).
+#[test]
+fn floats_read_back_exactly() {
+    let text = r#"{"schema":"wifidiag.event/1","ts":"2026-11-28T22:37:40.623Z","iface":"wlan0","kind":"sample","connected":true,"bssid":null,"channel":null,"signal_dbm":-71,"tx_bitrate_mbps":6.566666666666667e+74,"tx_packets":null,"tx_retries":null,"tx_failed":1,"beacon_loss":0}
+"#;
+    let (first, _) = read_all(text.as_bytes());
+    assert_eq!(first.len(), 1);
+    let again: String = first.iter().map(line).collect();
+    let (second, _) = read_all(again.as_bytes());
+    assert_eq!(second, first, "{again}");
+    assert!(again.contains("6.566666666666667e+74"), "{again}");
+}
